@@ -1,0 +1,174 @@
+"""The ``kdgraph`` command line: argument parsing and output formatting only; the work is in core modules.
+
+Heavy libraries (rdflib, pyshacl, lxml, markdown-it) are imported inside the commands that need them, so
+``kdgraph --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from . import __version__
+from .errors import KdgraphError
+
+if TYPE_CHECKING:
+    from .extract import Extraction
+    from .sources import Source
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+SEVERITIES = ("info", "warning", "error")
+
+registry_option = click.option(
+    "--registry", type=click.Path(path_type=Path), default=Path("data/sources.toml"),
+    show_default=True, help="Source registry (TOML) naming the lists to read.",
+)
+
+
+class State:
+    """Options of the group that every command sees."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def progress(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="kdgraph")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool) -> None:
+    """Publish knowledge-distillation reading lists as one linked-data graph.
+
+    Reads Markdown reading lists (awesome-list bullets or inline HTML lists), turns every entry into
+    a typed record, and publishes them as a schema.org + BIBO graph.
+
+    Exit codes: 0 success, 1 bad input or a failed step (a one-line message says what and where),
+    2 wrong usage.
+    """
+    ctx.obj = State(quiet)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn :class:`KdgraphError` into click's one-line error with exit code 1."""
+    try:
+        yield
+    except KdgraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _sources(files: tuple[Path, ...], registry: Path, only: tuple[str, ...]) -> list[Source]:
+    from .sources import load_registry, source_for_file
+
+    if files:
+        return [source_for_file(f) for f in files]
+    sources = load_registry(registry)
+    if only:
+        unknown = sorted(set(only) - {s.id for s in sources})
+        if unknown:
+            raise KdgraphError(f"{registry}: no source with id {', '.join(unknown)} — see "
+                               "`kdgraph sources`")
+        sources = [s for s in sources if s.id in only]
+    return sources
+
+
+def _summary(extraction: Extraction) -> str:
+    result = extraction.result
+    counts = {sev: sum(1 for d in result.diagnostics if d.severity == sev) for sev in SEVERITIES}
+    return (f"{extraction.source.id}: {len(result.records)} records, {len(result.skipped)} items "
+            f"not recorded, {counts['error']} errors, {counts['warning']} warnings, "
+            f"{counts['info']} notes ({result.items} list items in {extraction.source.path})")
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    columns = ["source", "line", "kind", "venue", "year", "authors", "links", "title"]
+    lines = ["\t".join(columns)]
+    for row in rows:
+        venue = row["venue"] or {}
+        links = ",".join(
+            link["kind"] + (f"({link['framework']})" if link["framework"] else "")
+            for link in row["links"]
+        )
+        cells = [row["source"], str(row["line"]), row["kind"], venue.get("series") or "",
+                 str(venue.get("year") or ""), str(len(row["authors"])), links, row["title"]]
+        lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@registry_option
+@click.option("--source", "only", multiple=True, metavar="ID",
+              help="Read only this registered source (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "table"]), default="json",
+              show_default=True, help="How to print the records.")
+@click.option("--show", type=click.Choice(SEVERITIES), default="warning", show_default=True,
+              help="Print diagnostics of this severity and above on stderr.")
+@click.pass_obj
+def extract(state: State, files: tuple[Path, ...], registry: Path, only: tuple[str, ...],
+            fmt: str, show: str) -> None:
+    """Read reading lists into typed records (stdout) and diagnostics (stderr).
+
+    Without FILES, reads every list in the registry. Every list item ends up as a record or as a
+    diagnostic that says why not, with file:line.
+
+    \b
+    Examples:
+      kdgraph extract --format table
+      kdgraph extract data/mwan0027-readinglist.md --format jsonl > records.jsonl
+    """
+    from .extract import extract_all
+
+    with user_errors():
+        sources = _sources(files, registry, only)
+    state.progress(f"reading {len(sources)} list(s)…")
+    extractions, errors = extract_all(sources)
+    threshold = SEVERITIES.index(show)
+    rows = [r.to_dict() for e in extractions for r in e.records]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        click.echo(_table(rows))
+    for extraction in extractions:
+        if not state.quiet:
+            for diag in sorted(extraction.diagnostics, key=lambda d: (d.line, d.code)):
+                if SEVERITIES.index(diag.severity) >= threshold:
+                    click.echo(str(diag), err=True)
+        click.echo(_summary(extraction), err=True)
+    for error in errors:
+        click.echo(f"Error: {error}", err=True)
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@registry_option
+def sources(registry: Path) -> None:
+    """List the registered source lists: id, reader, file and origin.
+
+    \b
+    Example:
+      kdgraph sources
+    """
+    from .sources import load_registry
+
+    with user_errors():
+        for source in load_registry(registry):
+            click.echo("\t".join([source.id, source.reader, str(source.path), source.origin]))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,124 @@
+"""Extraction: read every source list with its reader, and check the records of a list as a whole.
+
+Per-item doubts come from the readers; this module adds the doubts only visible across items (the same
+paper listed twice, one identifier cited for two different titles) and reads files defensively, so bad
+input is a one-line error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KdgraphError
+from .readers import READERS
+from .records import Diagnostic, ReadResult, Record
+from .sources import Source
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What one source gave: its records and diagnostics, and the hash of the text they came from."""
+
+    source: Source
+    result: ReadResult
+    sha256: str
+
+    @property
+    def records(self) -> list[Record]:
+        return self.result.records
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.result.diagnostics
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The text of a list file and the SHA-256 of its bytes; a :class:`KdgraphError` if unreadable."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise KdgraphError(f"{path}: no such file — check the path or the registry entry") from exc
+    except IsADirectoryError as exc:
+        raise KdgraphError(f"{path}: is a folder, not a list file — name a Markdown file") from exc
+    except OSError as exc:
+        raise KdgraphError(f"{path}: cannot be read ({exc.strerror}) — check permissions") from exc
+    if len(data) > MAX_BYTES:
+        raise KdgraphError(f"{path}: {len(data) // (1024 * 1024)} MB is larger than the "
+                           f"{MAX_BYTES // (1024 * 1024)} MB a list may have — split the list")
+    if b"\x00" in data[:8192]:
+        raise KdgraphError(f"{path}: is a binary file, not a Markdown list — check the path")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise KdgraphError(f"{path}:{line}: not valid UTF-8 (byte {data[exc.start]:#04x}) — save the "
+                           "file as UTF-8") from exc
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def extract_source(source: Source) -> Extraction:
+    """Read one source with its reader and add the list-wide checks."""
+    text, digest = read_text(source.path)
+    reader = READERS[source.reader]
+    result = reader(text, source=source.id, file=str(source.path))
+    result.diagnostics.extend(duplicate_entries(result.records))
+    return Extraction(source=source, result=result, sha256=digest)
+
+
+def duplicate_entries(records: Iterable[Record]) -> list[Diagnostic]:
+    """An entry whose title was already listed earlier in the same list."""
+    first: dict[str, Record] = {}
+    out: list[Diagnostic] = []
+    for record in records:
+        earlier = first.setdefault(record.title_key, record)
+        if earlier is not record:
+            out.append(Diagnostic(
+                source=record.source, file=record.file, line=record.line, code="duplicate-entry",
+                message=(f"{record.title!r} is listed again (first at line {earlier.line}); both "
+                         "items are kept for the one paper — remove one if it is a mistake"),
+            ))
+    return out
+
+
+def identifier_conflicts(records: Iterable[Record]) -> list[Diagnostic]:
+    """Identifiers cited by entries with different titles: never merged, always reported."""
+    by_id: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for record in records:
+        for ident in record.identifiers:
+            by_id[(ident.scheme, ident.value)].append(record)
+    out: list[Diagnostic] = []
+    for (scheme, value), cited in sorted(by_id.items()):
+        titles = {r.title_key for r in cited}
+        if len(titles) < 2:
+            continue
+        for record in cited:
+            others = "; ".join(sorted({f"{o.title!r} ({o.where})" for o in cited
+                                       if o.title_key != record.title_key}))
+            out.append(Diagnostic(
+                source=record.source, file=record.file, line=record.line,
+                code="identifier-conflict",
+                message=(f"{scheme} {value} of {record.title!r} is also cited for {others}; the "
+                         "papers are kept apart — check which link is wrong"),
+            ))
+    return out
+
+
+def extract_all(sources: Iterable[Source]) -> tuple[list[Extraction], list[KdgraphError]]:
+    """Extract every source; sources that cannot be read are returned as errors, not raised."""
+    done: list[Extraction] = []
+    errors: list[KdgraphError] = []
+    for source in sources:
+        try:
+            done.append(extract_source(source))
+        except KdgraphError as exc:
+            errors.append(exc)
+    conflicts = identifier_conflicts(r for e in done for r in e.records)
+    for extraction in done:
+        extraction.diagnostics.extend(d for d in conflicts if d.source == extraction.source.id)
+    return done, errors

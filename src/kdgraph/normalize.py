@@ -1,0 +1,447 @@
+"""Normalizers for the fields of an entry: text, titles, venues, person names, URLs, identifiers, links.
+
+These are small, pure functions over strings. Patterns here match *fields* (an arXiv id, a year), never
+document structure: structure is the readers' job, done with real Markdown and HTML parsers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from .records import Identifier, LinkKind, Person, Venue, VenueKind
+
+# --------------------------------------------------------------------------------------------- text
+
+_SPACE = re.compile(r"\s+")
+_FULLWIDTH = str.maketrans({"，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "\u00a0": " "})
+
+
+def clean_space(text: str) -> str:
+    """Collapse every run of whitespace (newlines included) to one space and trim."""
+    return _SPACE.sub(" ", text.translate(_FULLWIDTH)).strip()
+
+
+def ascii_fold(text: str) -> str:
+    """Strip accents: ``Pérez`` → ``Perez``; characters with no ASCII form are kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def title_key(title: str) -> str:
+    """The form of a title used only for matching: folded, lower-case, punctuation-free, one-spaced."""
+    folded = ascii_fold(title).casefold()
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+_ANNOTATION = re.compile(
+    r"\s*[\[(](short paper|long paper|tbd|to ?do|not published yet|oral|spotlight|demo)[\])]\s*",
+    re.IGNORECASE,
+)
+
+
+def clean_title(raw: str) -> tuple[str, tuple[str, ...]]:
+    """Split a title as written into the title and the curator's annotations.
+
+    Annotations such as ``[short paper]``, ``[TBD]`` or ``(Not published yet)`` are the list's remarks,
+    not part of the title; a trailing period or colon is list punctuation.
+    """
+    text = clean_space(raw)
+    notes = tuple(m.group(1) for m in _ANNOTATION.finditer(text))
+    text = clean_space(_ANNOTATION.sub(" ", text))
+    text = text.rstrip(" .,;:")
+    return text, notes
+
+
+# ------------------------------------------------------------------------------------------- venues
+
+# Canonical series names by upper-cased spelling. Anything not here is kept as written.
+_SERIES_ALIASES: dict[str, str] = {
+    "NIPS": "NeurIPS",
+    "NEURIPS": "NeurIPS",
+    "ARXIV": "arXiv",
+    "CORR": "arXiv",
+    "ARXIV PREPRINT": "arXiv",
+    "ACM MM": "ACM MM",
+    "MM": "ACM MM",
+    "EURO S&P": "EuroS&P",
+    "EUROS&P": "EuroS&P",
+    "IEEE EURO S&P": "EuroS&P",
+    "S&P": "IEEE S&P",
+    "IEEE S&P": "IEEE S&P",
+    "PR": "Pattern Recognition",
+    "PATTERN RECOGNITION": "Pattern Recognition",
+    "INTERSPEECH": "Interspeech",
+}
+_CONFERENCES = {
+    "AAAI", "ACCV", "ACL", "AISTATS", "BMVC", "CIKM", "COLING", "COLT", "CVPR", "ECCV", "ECIR", "EMNLP",
+    "EuroS&P", "ICASSP", "ICCV", "ICDM", "ICIP", "ICLR", "ICME", "ICML", "ICPR", "IJCAI", "IJCNN",
+    "Interspeech", "KDD", "MICCAI", "NAACL", "NeurIPS", "IEEE S&P", "SIGIR", "UAI", "USENIX Security",
+    "WACV", "WSDM", "WWW", "ACM MM", "CCS", "ICRA", "IROS", "CoRL", "EACL", "AACL", "SDM", "RecSys",
+    "ICKG",
+}
+_JOURNALS = {
+    "TPAMI", "IJCV", "TIP", "TNNLS", "TMM", "TCSVT", "JMLR", "TMLR", "Pattern Recognition", "CSUR",
+    "TIST", "TKDE", "TOIS", "Neurocomputing", "Neural Networks", "Nature", "Science",
+}
+_JOURNAL_WORDS = re.compile(r"\b(transactions|journal|magazine|letters|surveys|review)\b", re.I)
+_KNOWN = {s.upper(): s for s in _CONFERENCES | _JOURNALS} | _SERIES_ALIASES
+_WORKSHOP_SUFFIX = re.compile(r"^(?P<base>[A-Z]{3,})W$")
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_VENUE = re.compile(
+    rf"^(?P<series>.*?)[\s,'’]*{_YEAR}(?:[.\-/](?P<month>\d{{1,2}}))?(?:,\s*\w+)?"
+    r"(?:\s+(?P<ws>workshops?))?$",
+    re.IGNORECASE,
+)
+_VENUE_PREFIX = re.compile(r"^(in|at|proc\.?|proceedings of( the)?)[:\s]+", re.IGNORECASE)
+
+
+def canonical_series(text: str) -> tuple[str, bool]:
+    """Normalize a series name: ``NIPS`` → ``NeurIPS``, ``ArXiv`` → ``arXiv``, ``ICLRW`` → ICLR workshop."""
+    name = clean_space(_VENUE_PREFIX.sub("", clean_space(text))).strip(" ,.;:-[]()")
+    workshop = False
+    if re.search(r"\bworkshops?\b", name, re.IGNORECASE):
+        workshop = True
+        name = clean_space(re.sub(r"\bworkshops?\b", "", name, flags=re.IGNORECASE)).strip(" ,.-")
+    m = _WORKSHOP_SUFFIX.match(name)
+    if m and m.group("base") in _KNOWN and name not in _KNOWN:
+        name, workshop = m.group("base"), True
+    return _KNOWN.get(name.upper(), name), workshop
+
+
+def venue_kind(series: str | None, workshop: bool) -> VenueKind:
+    if series is None:
+        return "unknown"
+    if series == "arXiv":
+        return "preprint"
+    if workshop:
+        return "workshop"
+    if series in _JOURNALS or _JOURNAL_WORDS.search(series):
+        return "journal"
+    if series in _CONFERENCES:
+        return "conference"
+    return "unknown"
+
+
+def parse_venue(text: str, *, require_known: bool = False) -> Venue | None:
+    """Read a venue such as ``CVPR 2020``, ``NIPS 2017 workshop``, ``arXiv 2019.05``, ``WACV2021``,
+    ``Euro S&P 2016``, ``In: ICLRW`` or ``Pattern Recognition``.
+
+    Without a year the text must name a known series. With ``require_known`` (for text that might be a
+    title fragment), the series must be known or short (at most four words).
+    """
+    written = clean_space(text).strip(" ,.;:[]()")
+    if not written or len(written) > 120:
+        return None
+    m = _VENUE.match(written)
+    if m:
+        series, workshop = canonical_series(m.group("series"))
+        workshop = workshop or bool(m.group("ws"))
+        year: int | None = int(m.group("year"))
+        if not series:
+            return Venue(series=None, year=year, text=written, kind="unknown")
+    else:
+        series, workshop = canonical_series(written)
+        year = None
+        if series not in _KNOWN.values():
+            return None
+    if (require_known and series not in _KNOWN.values() and len(series.split()) > 4
+            and not _JOURNAL_WORDS.search(series)):
+        return None
+    if not re.search(r"[A-Za-z]", series):
+        return None
+    return Venue(series=series, year=year, text=written, kind=venue_kind(series, workshop),
+                 workshop=workshop)
+
+
+def find_venue(text: str) -> Venue | None:
+    """Find a venue inside a heading such as ``FL on ICLR 2021`` or ``[CVPR 2021]``.
+
+    A known series followed by a year wins; else the whole text must read as a venue.
+    """
+    written = clean_space(text)
+    for m in re.finditer(rf"\b(?P<series>[A-Za-z][\w&]*(?:\s+[\w&]+)?)\s*'?{_YEAR}\b", written):
+        for candidate in (m.group("series"), m.group("series").split()[-1]):
+            series, workshop = canonical_series(candidate)
+            if series in _KNOWN.values():
+                tail = written[m.end():]
+                workshop = workshop or bool(re.match(r"\s*workshops?\b", tail, re.IGNORECASE))
+                return Venue(series=series, year=int(m.group("year")), text=written,
+                             kind=venue_kind(series, workshop), workshop=workshop)
+    return parse_venue(written, require_known=True)
+
+
+def year_only(text: str) -> int | None:
+    """The year of a heading that is only a year (``2021``)."""
+    m = re.fullmatch(_YEAR, clean_space(text))
+    return int(m.group("year")) if m else None
+
+
+# -------------------------------------------------------------------------------------------- people
+
+_PARTICLES = {"van", "von", "de", "der", "den", "di", "da", "del", "della", "le", "la", "du", "dos",
+              "bin", "al", "ten", "ter", "y", "zu"}
+_INITIALS = re.compile(r"^[A-Z]\.?(?:\s*-?\s*[A-Z]\.?)*$")
+_ET_AL = re.compile(r",?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
+_GLUED = re.compile(r"^(?P<a>[A-Z][a-z]{2,})(?P<b>[A-Z][a-z]{1,})$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAuthors:
+    persons: tuple[Person, ...]
+    doubts: tuple[str, ...]
+    et_al: bool
+
+
+def _is_initials(part: str) -> bool:
+    return bool(_INITIALS.match(part.strip())) and len(part.strip()) <= 12
+
+
+def looks_like_names(text: str) -> bool:
+    """Whether a line reads as a list of person names (used for author lines without italics)."""
+    parts = [p for p in re.split(r"\s*(?:,|&|\band\b|;)\s*", clean_space(text).rstrip(". ")) if p]
+    if not parts or re.search(r"[`:!?\[\]()=/]|https?:", text):
+        return False
+    for part in parts:
+        words = part.replace(".", ". ").split()
+        if not 1 <= len(words) <= 5:
+            return False
+        if not all(w[0].isupper() or w.lower() in _PARTICLES or w[0] in "'-" for w in words):
+            return False
+    return True
+
+
+def parse_authors(text: str) -> ParsedAuthors:
+    """Split an author line into persons, in order.
+
+    Handles ``A, B and C``, Oxford commas, ``&``, trailing periods, full-width commas, ``et al.`` and the
+    ``Last, F.`` form (``Hinton, G., Vinyals, O., & Dean, J.`` → G. Hinton, O. Vinyals, J. Dean). Footnote
+    digits glued to a name are removed and names glued together (``HaigangGong``) are split; both are
+    reported as doubts.
+    """
+    doubts: list[str] = []
+    line = clean_space(text).strip("*_ ")
+    et_al = bool(_ET_AL.search(line))
+    line = _ET_AL.sub("", line).strip().rstrip(".").strip()
+    parts = [p.strip() for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", line) if p.strip()]
+    # "Last, F." form: every second part is initials.
+    inverted = len(parts) >= 2 and len(parts) % 2 == 0 and all(
+        _is_initials(parts[i]) for i in range(1, len(parts), 2)
+    ) and not any(_is_initials(parts[i]) for i in range(0, len(parts), 2))
+    persons: list[Person] = []
+    if inverted:
+        for i in range(0, len(parts), 2):
+            letters = re.findall(r"[A-Z]", parts[i + 1])
+            joiner = "-" if "-" in parts[i + 1] else " "
+            name = f"{joiner.join(c + '.' for c in letters)} {parts[i]}"
+            persons.append(Person(name=clean_space(name), as_written=f"{parts[i]}, {parts[i + 1]}"))
+        return ParsedAuthors(tuple(persons), tuple(doubts), et_al)
+    for part in parts:
+        written = part
+        name = part.strip(" .")
+        if re.search(r"[A-Za-z]\d+$", name):
+            stripped = re.sub(r"\d+$", "", name)
+            doubts.append(f"footnote digits removed from author name {name!r} → {stripped!r}")
+            name = stripped
+        words = name.split()
+        fixed: list[str] = []
+        for word in words:
+            g = _GLUED.match(word)
+            if g and not re.match(r"^(Mc|Mac|De|Di|La|Le|Van|Von|Du|O)[A-Z]", word):
+                fixed.extend([g.group("a"), g.group("b")])
+                doubts.append(f"author name {word!r} read as {g.group('a')} {g.group('b')!r}")
+            else:
+                fixed.append(word)
+        name = " ".join(fixed)
+        if name:
+            persons.append(Person(name=name, as_written=written))
+    return ParsedAuthors(tuple(persons), tuple(doubts), et_al)
+
+
+# ---------------------------------------------------------------------------------------------- URLs
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedUrl:
+    """A normalized URL, with the repairs made to a broken one (canonical rewrites are not listed)."""
+
+    url: str
+    repairs: tuple[str, ...]
+
+
+_ARXIV_NEW = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?P<version>v\d+)?")
+_ARXIV_OLD = re.compile(r"(?P<id>[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?")
+
+
+def normalize_url(raw: str) -> NormalizedUrl | None:
+    """Normalize a link target; None when there is nothing to link to.
+
+    Fixes whitespace inside the URL, a doubled scheme letter (``hhttps``), a missing scheme, a trailing
+    period, and turns arXiv PDF links into abstract pages (``/pdf/ID.pdf`` → ``/abs/ID``).
+    """
+    fixes: list[str] = []
+    url = raw.strip()
+    if not url:
+        return None
+    if re.search(r"\s", url):
+        url = re.sub(r"\s+", "", url)
+        fixes.append("whitespace removed from URL")
+    m = re.match(r"^([a-z]+)://", url, re.IGNORECASE)
+    if m and m.group(1).lower() not in ("http", "https", "ftp"):
+        fixed = re.sub(r"^h+ttps?", lambda s: "https" if s.group(0).endswith("s") else "http",
+                       m.group(1).lower())
+        if fixed in ("http", "https"):
+            url = fixed + url[len(m.group(1)):]
+            fixes.append(f"scheme {m.group(1)!r} corrected to {fixed!r}")
+    elif not m:
+        if url.startswith("//"):
+            url = "https:" + url
+        elif re.match(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)", url, re.IGNORECASE):
+            url = "https://" + url
+        else:
+            return None if url.startswith(("#", "mailto:")) else NormalizedUrl(url, ("not a web URL",))
+        fixes.append("missing scheme added")
+    parts = urlsplit(url)
+    host = parts.netloc.lower()
+    path = parts.path
+    if path.endswith(".") and not parts.query:
+        path = path.rstrip(".")
+        fixes.append("trailing period removed from URL")
+    query = parts.query
+    if host in ("arxiv.org", "www.arxiv.org", "export.arxiv.org"):
+        am = re.match(r"^/(abs|pdf)/(.+?)(?:\.pdf)?/?$", path)
+        if am:
+            path = f"/abs/{am.group(2)}"
+            host, query = "arxiv.org", ""
+    scheme = parts.scheme.lower()
+    return NormalizedUrl(urlunsplit((scheme, host, path, query, parts.fragment)), tuple(fixes))
+
+
+def identifiers_in(url: str) -> tuple[Identifier, ...]:
+    """Identifiers a (normalized) URL carries: arXiv, DOI, OpenReview, CVF, ACL Anthology, NeurIPS, PMLR."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path
+    found: list[Identifier] = []
+    if host == "arxiv.org":
+        m = re.match(r"^/abs/(.+)$", path)
+        if m:
+            for pattern in (_ARXIV_NEW, _ARXIV_OLD):
+                am = pattern.fullmatch(m.group(1))
+                if am:
+                    found.append(Identifier("arXiv", am.group("id")))
+                    break
+    if host in ("doi.org", "dx.doi.org"):
+        found.append(Identifier("DOI", path.lstrip("/")))
+    else:
+        dm = re.search(r"/(10\.\d{4,9}/[^\s?#]+?)(?:\.pdf|/full|/abstract)?/?$", path)
+        if dm and host in ("dl.acm.org", "link.springer.com", "onlinelibrary.wiley.com",
+                           "ieeexplore.ieee.org", "pubs.acs.org", "tandfonline.com"):
+            found.append(Identifier("DOI", dm.group(1)))
+        nm = re.match(r"^/articles/(s\d{5}-\d{3}-\d{5}-\w)$", path)
+        if host == "nature.com" and nm:
+            found.append(Identifier("DOI", f"10.1038/{nm.group(1)}"))
+    if host == "openreview.net":
+        ids = parse_qs(parts.query).get("id")
+        if ids and re.fullmatch(r"[\w\-]+", ids[0]):
+            found.append(Identifier("OpenReview", ids[0]))
+    if host == "openaccess.thecvf.com":
+        m = re.search(r"/papers/([^/]+?)_paper\.pdf$", path)
+        if m:
+            found.append(Identifier("CVF", m.group(1)))
+    if host in ("aclweb.org", "aclanthology.org"):
+        m = re.search(r"/(\d{4}\.[a-z0-9]+-[a-z0-9]+\.\d+|[A-Z]\d{2}-\d{4})(?:\.pdf)?/?$", path)
+        if m:
+            found.append(Identifier("ACL Anthology", m.group(1)))
+    if host in ("papers.nips.cc", "proceedings.neurips.cc", "papers.neurips.cc"):
+        m = re.search(r"/paper/\d{4}/(?:file|hash)/([0-9a-f]{32})-", path) or re.search(
+            r"/paper/(\d+)-[\w-]+", path)
+        if m:
+            found.append(Identifier("NeurIPS", m.group(1)))
+    if host == "proceedings.mlr.press":
+        m = re.match(r"^/(v\d+)/([a-z0-9]+)(?:/|\.html)", path)
+        if m:
+            found.append(Identifier("PMLR", f"{m.group(1)}/{m.group(2)}"))
+    return tuple(found)
+
+
+# --------------------------------------------------------------------------------------------- links
+
+FRAMEWORKS: dict[str, str] = {
+    "pytorch": "PyTorch",
+    "torch": "PyTorch",
+    "tensorflow": "TensorFlow",
+    "tf": "TensorFlow",
+    "theano": "Theano",
+    "caffe": "Caffe",
+    "caffe2": "Caffe2",
+    "torchnet": "Torchnet",
+    "keras": "Keras",
+    "jax": "JAX",
+    "flax": "JAX",
+    "mxnet": "MXNet",
+    "gluon": "MXNet",
+    "paddle": "PaddlePaddle",
+    "paddlepaddle": "PaddlePaddle",
+    "chainer": "Chainer",
+    "matlab": "MATLAB",
+    "mindspore": "MindSpore",
+    "lua": "Torch7",
+    "torch7": "Torch7",
+}
+
+_LABEL_KINDS: tuple[tuple[LinkKind, tuple[str, ...]], ...] = (
+    ("supplement", ("supp", "supplement", "supplementary", "supplemental", "appendix", "appx")),
+    ("video", ("video", "talk", "youtube", "presentation video", "oral")),
+    ("poster", ("poster",)),
+    ("slides", ("slides", "slide", "ppt", "pptx")),
+    ("project", ("project", "project page", "homepage", "home page", "website", "webpage", "demo")),
+    ("code", ("code", "github", "gitlab", "official code", "implementation", "repo", "repository",
+              "source")),
+    ("paper", ("paper", "pdf", "arxiv", "page", "article", "openreview", "abs", "abstract",
+               "proceedings", "doi", "acm", "ieee", "springer", "preprint")),
+)
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com", "huggingface.co")
+_VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "bilibili.com")
+
+
+def _label_words(label: str) -> list[str]:
+    text = clean_space(label).strip("[]() ").lower()
+    return [w for w in re.split(r"[^a-z0-9]+", text) if w]
+
+
+def classify_link(label: str, url: str) -> tuple[LinkKind, str | None]:
+    """The kind of a link (and a code link's framework) from its label, falling back on its URL.
+
+    ``[PyTorch]``, ``[Pytorch2]``, ``[TensorFlow code]`` → code with that framework; ``[Code]`` → code,
+    framework unknown; ``[paper_tobe_updated]`` → paper; ``[Supp]`` → supplement.
+    """
+    words = [re.sub(r"\d+$", "", w) or w for w in _label_words(label)]
+    for word in words:
+        if word in FRAMEWORKS:
+            return "code", FRAMEWORKS[word]
+    phrase = " ".join(words)
+    for kind, names in _LABEL_KINDS:
+        if phrase in names or any(w in names for w in words):
+            return kind, None
+    host = urlsplit(url).netloc.lower().removeprefix("www.")
+    if host in _CODE_HOSTS:
+        return "code", None
+    if host in _VIDEO_HOSTS:
+        return "video", None
+    if identifiers_in(url) or urlsplit(url).path.lower().endswith(".pdf"):
+        return "paper", None
+    return "other", None
+
+
+def code_repository(url: str) -> str | None:
+    """The repository a code link belongs to (``host/owner/repo``, lower-cased), or None."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    if host in _CODE_HOSTS and len(segments) >= 2:
+        repo = segments[1].removesuffix(".git")
+        return f"{host}/{segments[0]}/{repo}".lower()
+    return None

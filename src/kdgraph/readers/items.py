@@ -1,0 +1,367 @@
+"""The convention-free view of one list item, and the parser that turns it into a record.
+
+A reader (Markdown or HTML) reduces a list item to :class:`Item`: a flat run of :class:`Segment`s
+(text, strong, emphasis, link, code) plus nested items. :func:`parse_item` reads a bibliographic entry
+from that view, whichever syntax the list used, and reports every doubt as a diagnostic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import lxml.html
+from lxml.etree import ParserError
+
+from .. import normalize as nz
+from ..records import Diagnostic, Link, Marks, Person, Record, Venue
+
+SegmentKind = Literal["text", "strong", "em", "link", "code"]
+
+
+@dataclass(slots=True)
+class Segment:
+    kind: SegmentKind
+    text: str
+    href: str | None = None
+    bold: bool = False
+
+
+@dataclass(slots=True)
+class Item:
+    """One list item: its 1-based line, its own content, and its nested items."""
+
+    line: int
+    segments: list[Segment]
+    children: list[Item] = field(default_factory=list)
+    prefix: str = ""  # raw text on the item's first line before it starts (HTML: before ``<li``)
+
+
+@dataclass(slots=True)
+class Context:
+    """Where an item stands: its source, its section path, and the venue the section implies."""
+
+    source: str
+    file: str
+    section: tuple[str, ...]
+    venue: Venue | None
+
+
+# ------------------------------------------------------------------------------------ HTML to segments
+
+_BLOCK_LISTS = {"ul", "ol"}
+_STRONG = {"strong", "b"}
+_EM = {"em", "i"}
+_CODE = {"code", "pre", "kbd", "samp"}
+
+
+def html_fragment(html: str) -> lxml.html.HtmlElement | None:
+    """Parse an HTML fragment with a real HTML parser; None when it holds nothing."""
+    if not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        return None
+
+
+def segments_of(element: lxml.html.HtmlElement, *, bold: bool = False) -> list[Segment]:
+    """Flatten an element's content (not its nested lists) into segments, in document order."""
+    out: list[Segment] = []
+    if element.text:
+        out.append(Segment("text", element.text, bold=bold))
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _BLOCK_LISTS or tag == "li":
+            pass
+        elif tag == "a":
+            out.append(Segment("link", child.text_content(), child.get("href"), bold=bold))
+        elif tag in _STRONG:
+            inner = segments_of(child, bold=True)
+            if any(s.kind == "link" for s in inner):
+                out.extend(inner)
+            else:
+                out.append(Segment("strong", child.text_content(), bold=True))
+        elif tag in _EM:
+            out.append(Segment("em", child.text_content(), bold=bold))
+        elif tag in _CODE:
+            out.append(Segment("code", child.text_content(), bold=bold))
+        elif tag == "br":
+            out.append(Segment("text", " ", bold=bold))
+        elif tag in ("img", "script", "style") or not tag:
+            pass
+        else:
+            out.extend(segments_of(child, bold=bold))
+        if child.tail:
+            out.append(Segment("text", child.tail, bold=bold))
+    return out
+
+
+# ----------------------------------------------------------------------------------------- marks
+
+_MARKS: tuple[tuple[str, str], ...] = (
+    (":star2:", "top"),
+    ("🌟", "top"),
+    (":star:", "second"),
+    ("⭐", "second"),
+    (":heavy_check_mark:", "read"),
+    (":white_check_mark:", "read"),
+    (":ballot_box_with_check:", "read"),
+    ("✔️", "read"),
+    ("✔", "read"),
+    ("✅", "read"),
+)
+
+
+def take_marks(text: str) -> tuple[str, set[str]]:
+    """Remove reading marks from text and say which were there."""
+    found: set[str] = set()
+    for token, mark in _MARKS:
+        if token in text:
+            found.add(mark)
+            text = text.replace(token, " ")
+    return text, found
+
+
+def marks_of(found: set[str]) -> Marks:
+    priority = "top" if "top" in found else "second" if "second" in found else None
+    return Marks(priority=priority, read="read" in found)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------- non-entries
+
+_RESOURCE_SECTION = re.compile(
+    r"\b(resources?|tools?|toolkits?|links?|deadlines?|accepted papers?|accepted paper lists?|"
+    r"related lists?|other lists?|websites?|blogs?|courses?|tutorials?)\b",
+    re.IGNORECASE,
+)
+_NON_ENTRY_SECTION = re.compile(
+    r"\b(how to (run|use|build|install|contribute)|installation|install|usage|getting started|"
+    r"contributing|contribution|license|citation|cite|table of contents|contents|toc|changelog)\b",
+    re.IGNORECASE,
+)
+
+
+def is_resource_section(section: Iterable[str]) -> bool:
+    return any(_RESOURCE_SECTION.search(s) for s in section)
+
+
+def is_non_entry_section(section: Iterable[str]) -> bool:
+    return any(_NON_ENTRY_SECTION.search(s) for s in section)
+
+
+# --------------------------------------------------------------------------------------- parsing
+
+_SURVEY_TAIL = re.compile(
+    r"^(?P<authors>.*?)\s*\((?P<year>(?:19|20)\d{2})[a-z]?(?:,\s*[A-Za-z]+\.?)?\)\s*\.?\s*(?P<venue>.*)$"
+)
+_LEADING_VENUE = re.compile(r"^\s*\[(?P<venue>[^\]]{2,80})\]\s*")
+_TRAILING_VENUE = re.compile(r"\s*\((?P<venue>[^()]{2,80})\)\s*\.?\s*$")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _text(segments: Iterable[Segment]) -> str:
+    return "".join(s.text for s in segments)
+
+
+def _is_blank(segment: Segment) -> bool:
+    return segment.kind not in ("link", "strong") and not segment.text.strip()
+
+
+def _has_words(text: str) -> bool:
+    return bool(_WORDS.search(text))
+
+
+def _diag(ctx: Context, line: int, code: str, message: str, severity: str = "warning",
+          *, entry: bool = False, links: tuple[Link, ...] = ()) -> Diagnostic:
+    return Diagnostic(source=ctx.source, file=ctx.file, line=line, code=code, message=message,
+                      severity=severity, entry=entry, links=links)  # type: ignore[arg-type]
+
+
+def _venue_from_title(title: str, bold: bool) -> tuple[str, Venue | None]:
+    """Take a venue written inside the title text: ``[WACV2021]Title``, ``Title (CSUR 2020)``, and,
+    for bold titles, ``Title, ICLR 2015``."""
+    m = _LEADING_VENUE.match(title)
+    if m:
+        venue = nz.parse_venue(m.group("venue"))
+        if venue is not None:
+            return title[m.end():], venue
+    m = _TRAILING_VENUE.search(title)
+    if m:
+        venue = nz.parse_venue(m.group("venue"), require_known=True)
+        if venue is not None and venue.year is not None:
+            return title[: m.start()], venue
+    if bold and "," in title:
+        head, tail = title.rsplit(",", 1)
+        venue = nz.parse_venue(tail, require_known=True)
+        if venue is not None and head.strip():
+            return head, venue
+    return title, None
+
+
+def _authors(text: str, ctx: Context, line: int, diags: list[Diagnostic]) -> tuple[Person, ...]:
+    parsed = nz.parse_authors(text)
+    for doubt in parsed.doubts:
+        diags.append(_diag(ctx, line, "author-name", doubt))
+    return parsed.persons
+
+
+def _links(items: list[Segment], ctx: Context, line: int, title: str,
+           diags: list[Diagnostic]) -> list[Link]:
+    links: list[Link] = []
+    for seg in items:
+        label = nz.clean_space(seg.text)
+        raw = seg.href if seg.href is not None else ""
+        if raw.strip().startswith("#"):
+            continue  # an in-page anchor is navigation, not a link of the entry
+        normalized = nz.normalize_url(raw)
+        if normalized is None:
+            diags.append(_diag(ctx, line, "empty-link",
+                               f"link {label or '(no label)'} of {title!r} has no target; the link is "
+                               "left out — give it a URL or remove it"))
+            continue
+        for fix in normalized.repairs:
+            diags.append(_diag(ctx, line, "url-fixed", f"{fix}: {raw.strip()!r} → "
+                               f"{normalized.url!r}"))
+        kind, framework = nz.classify_link(label, normalized.url)
+        if kind == "paper" and re.search(r"supp(lement(al|ary)?)?[._-]", normalized.url, re.I):
+            diags.append(_diag(ctx, line, "paper-link-is-supplement",
+                               f"the paper link of {title!r} points to a supplement file "
+                               f"{normalized.url!r}"))
+        links.append(Link(label=label, url=normalized.url, url_original=raw, kind=kind,
+                          framework=framework))
+    return links
+
+
+def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | None:
+    """Read one list item as an entry. Returns None when the item is not a record; then exactly one
+    diagnostic with ``entry=True`` accounts for it. Doubts about a record are appended to ``diags``."""
+    segments = [s for s in item.segments]
+    found: set[str] = set()
+    for seg in segments:
+        if seg.kind != "link":
+            seg.text, marks = take_marks(seg.text)
+            found |= marks
+    content = [s for s in segments if not _is_blank(s)]
+    if not content:
+        diags.append(_diag(ctx, item.line, "empty-item", "list item is empty (or holds only reading "
+                           "marks); nothing to record", "error", entry=True))
+        return None
+    if all(s.kind == "code" for s in content) or is_non_entry_section(ctx.section):
+        diags.append(_diag(ctx, item.line, "not-an-entry",
+                           "list item is not a bibliographic entry (instructions or navigation); "
+                           "skipped", "info", entry=True))
+        return None
+    if all(s.kind == "link" and (s.href or "").strip().startswith("#") for s in content):
+        diags.append(_diag(ctx, item.line, "not-an-entry",
+                           "list item only links within the page (table of contents); skipped",
+                           "info", entry=True))
+        return None
+
+    # Title: a bold lead, else the text before the first link, else a link whose label is a title.
+    first_link = next((i for i, s in enumerate(content) if s.kind == "link"), len(content))
+    before, after = content[:first_link], content[first_link:]
+    strong = next((s for s in before if s.kind == "strong"), None)
+    tail = ""
+    bold = False
+    if strong is not None:
+        bold = True
+        title_src = strong.text
+        tail = _text(before[before.index(strong) + 1:])
+    else:
+        title_src = _text(before)
+    link_segments = [s for s in after if s.kind == "link"]
+    trailing = _text(s for s in after if s.kind != "link")
+    if not _has_words(title_src) and strong is None and link_segments:
+        lead = link_segments[0]
+        kind, _ = nz.classify_link(lead.text, lead.href or "")
+        if len(_WORDS.findall(lead.text)) >= 3 and kind not in ("supplement", "video", "code"):
+            title_src, bold = lead.text, lead.bold  # a linked title: [Title](paper-url)
+            link_segments = [Segment("link", "[title]", lead.href), *link_segments[1:]]
+    title_src, venue = _venue_from_title(nz.clean_space(title_src), bold)
+    title, notes = nz.clean_title(title_src)
+
+    if not _has_words(title):
+        links = tuple(_links(link_segments, ctx, item.line, "(untitled)", []))
+        if strong is not None:
+            reason = "entry has an empty title"
+        elif links:
+            reason = "entry has links but no title"
+        else:
+            reason = "entry has no readable title"
+        diags.append(_diag(ctx, item.line, "untitled-entry",
+                           f"{reason}; not recorded — write the paper's title before its links",
+                           "error", entry=True, links=links))
+        return None
+
+    authors: tuple[Person, ...] = ()
+    year: int | None = None
+    extra_notes: list[str] = list(notes)
+    tail_text = nz.clean_space(tail).strip(" .,;:-–")
+    resource = is_resource_section(ctx.section)
+    if tail_text and resource:
+        title = f"{title} {tail_text}"
+    elif tail_text:
+        survey = _SURVEY_TAIL.match(tail_text)
+        if survey and _has_words(survey.group("authors")):
+            authors = _authors(survey.group("authors"), ctx, item.line, diags)
+            year = int(survey.group("year"))
+            venue_text = survey.group("venue").strip(" .")
+            if venue_text and venue is None:
+                venue = nz.parse_venue(venue_text) or Venue(series=None, year=None, text=venue_text)
+        elif venue is None and (v := nz.parse_venue(tail_text, require_known=True)) is not None:
+            venue = v
+        elif nz.looks_like_names(tail_text):
+            authors = _authors(tail_text, ctx, item.line, diags)
+        elif len(tail_text) <= 12:
+            title = f"{title} {tail_text}"
+        else:
+            extra_notes.append(tail_text)
+    trailing_text = nz.clean_space(trailing).strip(" .,;:-–")
+    if trailing_text:
+        extra_notes.append(trailing_text)
+
+    for child in item.children:
+        child_text = nz.clean_space(_text(child.segments))
+        child_content = [s for s in child.segments if not _is_blank(s)]
+        italic = bool(child_content) and all(s.kind == "em" for s in child_content)
+        if not authors and child is item.children[0] and (italic or nz.looks_like_names(child_text)):
+            authors = _authors(child_text, ctx, child.line, diags)
+        elif child_text:
+            extra_notes.append(child_text)
+
+    if venue is None:
+        venue = ctx.venue
+    if venue is not None and venue.year is None and year is not None:
+        venue = Venue(series=venue.series, year=year, text=venue.text, kind=venue.kind,
+                      workshop=venue.workshop)
+    elif venue is None and year is not None:
+        venue = Venue(series=None, year=year, text=str(year))
+
+    links = _links(link_segments, ctx, item.line, title, diags)
+    identifiers: list[nz.Identifier] = []
+    for link in links:
+        if link.kind == "paper":
+            for ident in nz.identifiers_in(link.url):
+                if ident not in identifiers:
+                    identifiers.append(ident)
+    kind = "resource" if resource else "paper"
+    if not links and kind == "paper":
+        diags.append(_diag(ctx, item.line, "no-links", f"entry {title!r} has no link", "info"))
+    raw_title = nz.clean_space(strong.text if strong is not None else _text(before))
+    return Record(
+        source=ctx.source, file=ctx.file, line=item.line, position=0, section=ctx.section,
+        kind=kind, title=title, title_raw=raw_title or title, title_key=nz.title_key(title),
+        authors=authors, venue=venue, links=tuple(links), identifiers=tuple(identifiers),
+        marks=marks_of(found),
+        notes=tuple(extra_notes),
+    )
+
+
+def iter_items(items: list[Item]) -> Iterator[Item]:
+    """Every item and nested item, depth first."""
+    for item in items:
+        yield item
+        yield from iter_items(item.children)

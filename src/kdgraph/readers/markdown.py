@@ -1,0 +1,246 @@
+"""Reader for Markdown reading lists, with or without inline HTML lists.
+
+The document structure comes from markdown-it-py (CommonMark): headings give the section path, Markdown
+lists give items. Runs of raw HTML blocks are parsed with lxml's HTML parser, whose HTML5-style list
+handling repairs the broken nesting such lists often have (unclosed ``<li>``, ``<li>`` outside ``<ul>``).
+Both kinds of item are reduced to the same :class:`~kdgraph.readers.items.Item` view and read by
+:func:`~kdgraph.readers.items.parse_item`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import lxml.html
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .. import normalize as nz
+from ..records import Diagnostic, ReadResult, Record, Venue
+from .items import Context, Item, Segment, html_fragment, parse_item, segments_of, take_marks
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+_HEADINGS = {f"h{n}" for n in range(1, 7)}
+
+
+@dataclass(slots=True)
+class _State:
+    source: str
+    file: str
+    lines: list[str]
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    label: str | None = None
+    result: ReadResult = field(default_factory=ReadResult)
+
+    def set_heading(self, level: int, text: str) -> None:
+        text = text.rstrip(" :")
+        self.headings = [(lvl, t) for lvl, t in self.headings if lvl < level]
+        if text:
+            self.headings.append((level, text))
+        self.label = None
+
+    def context(self) -> Context:
+        section = tuple(t for _, t in self.headings)
+        if self.label:
+            section = (*section, self.label)
+        return Context(self.source, self.file, section, section_venue(section))
+
+
+def section_venue(section: tuple[str, ...]) -> Venue | None:
+    """The venue a section implies: the deepest heading that names one (``CVPR 2021``, ``FL on ICLR
+    2021``), or a year-only heading (``2021``)."""
+    for text in reversed(section):
+        venue = nz.find_venue(text)
+        if venue is not None:
+            return venue
+        year = nz.year_only(text)
+        if year is not None:
+            return Venue(series=None, year=year, text=text)
+    return None
+
+
+def _inline_text(token: Token) -> str:
+    """Plain text of an inline token, links stripped to their text, HTML tags dropped."""
+    parts = [c.content for c in token.children or [] if c.type in ("text", "code_inline")]
+    parts += [" " for c in token.children or [] if c.type in ("softbreak", "hardbreak")]
+    return nz.clean_space("".join(parts)) if token.children else nz.clean_space(token.content)
+
+
+def _inline_segments(token: Token) -> list[Segment]:
+    """Render a Markdown inline token to HTML and flatten it, so inline HTML and Markdown read alike."""
+    html = _MD.renderer.renderInline(token.children or [], _MD.options, {})
+    root = html_fragment(f"<div>{html}</div>")
+    if root is None:
+        return []
+    body = root.find(".//div")
+    return segments_of(body if body is not None else root)
+
+
+def _md_item(tokens: list[Token], start: int, end: int, state: _State) -> Item:
+    """Build an item from the tokens of one ``list_item`` (``start`` is its open token)."""
+    open_token = tokens[start]
+    line = (open_token.map[0] + 1) if open_token.map else 0
+    item = Item(line=line, segments=[])
+    i = start + 1
+    while i < end:
+        tok = tokens[i]
+        if tok.type == "inline" and tok.level == open_token.level + 2:
+            if item.segments:
+                item.segments.append(Segment("text", " "))
+            item.segments.extend(_inline_segments(tok))
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            close = _matching_close(tokens, i)
+            item.children.extend(_md_list(tokens, i, close, state))
+            i = close
+        elif tok.type == "html_block":
+            root = html_fragment(tok.content)
+            if root is not None:
+                body = root.find("body")
+                item.segments.extend(segments_of(body if body is not None else root))
+        i += 1
+    return item
+
+
+def _matching_close(tokens: list[Token], start: int) -> int:
+    depth = 0
+    for i in range(start, len(tokens)):
+        depth += tokens[i].nesting
+        if depth == 0:
+            return i
+    return len(tokens) - 1
+
+
+def _md_list(tokens: list[Token], start: int, end: int, state: _State) -> list[Item]:
+    items: list[Item] = []
+    level = tokens[start].level + 1
+    i = start + 1
+    while i < end:
+        tok = tokens[i]
+        if tok.type == "list_item_open" and tok.level == level:
+            close = _matching_close(tokens, i)
+            items.append(_md_item(tokens, i, close, state))
+            i = close
+        i += 1
+    return items
+
+
+def _li_item(li: lxml.html.HtmlElement, offset: int) -> Item:
+    """An item for ``<li>``, with the ``<li>`` nested in it as children."""
+    item = Item(line=offset + (li.sourceline or 1) - 1, segments=segments_of(li))
+    for sub in li.iter("li"):
+        if sub is not li and _nearest(sub, "li") is li:
+            item.children.append(_li_item(sub, offset))
+    return item
+
+
+def _nearest(element: lxml.html.HtmlElement, *tags: str) -> lxml.html.HtmlElement | None:
+    parent = element.getparent()
+    while parent is not None and parent.tag not in tags:
+        parent = parent.getparent()
+    return parent
+
+
+def _html_region(state: _State, first: int, last: int) -> None:
+    """Read a run of HTML blocks spanning source lines ``first`` to ``last`` (0-based, exclusive)."""
+    text = "\n".join(state.lines[first:last])
+    lowered = text.lower()
+    if "<li" not in lowered and "<h" not in lowered and "<strong" not in lowered:
+        return
+    root = html_fragment(text)
+    if root is None:
+        return
+    body = root.find("body")
+    body = body if body is not None else root
+    offset = first + 1
+    label_list: lxml.html.HtmlElement | None = None
+    for element in body.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag not in _HEADINGS and tag not in ("strong", "b", "li"):
+            continue
+        if _nearest(element, "li") is not None:
+            continue
+        if tag in _HEADINGS:
+            state.set_heading(int(tag[1]), nz.clean_space(element.text_content()))
+        elif tag in ("strong", "b"):
+            if _nearest(element, "ul", "ol") is None:
+                state.label = nz.clean_space(element.text_content()) or None
+                label_list = None
+        else:
+            holder = _nearest(element, "ul", "ol")
+            if state.label is not None:
+                if label_list is None:
+                    label_list = holder
+                elif label_list is not holder:
+                    state.label = None
+            _read_items([_li_item(element, offset)], state)
+
+
+def _read_items(items: list[Item], state: _State) -> None:
+    ctx = state.context()
+    result = state.result
+    for item in items:
+        result.items += 1
+        before = len(result.diagnostics)
+        record = parse_item(item, ctx, result.diagnostics)
+        _prefix_marks(item, state, record)
+        if record is not None:
+            record.position = len(result.records) + 1
+            result.records.append(record)
+        assert record is not None or any(d.entry for d in result.diagnostics[before:])
+
+
+def _prefix_marks(item: Item, state: _State, record: Record | None) -> None:
+    """A mark written just before ``<li`` on the item's line belongs, by HTML nesting, to the previous
+    item: say so, since the curator may have meant this one."""
+    raw = state.lines[item.line - 1] if 0 < item.line <= len(state.lines) else ""
+    at = raw.lower().find("<li")
+    if at <= 0:
+        return
+    _, marks = take_marks(raw[:at])
+    if marks and state.result.records:
+        previous = state.result.records[-1] if record is None else (
+            state.result.records[-1] if state.result.records[-1] is not record else
+            (state.result.records[-2] if len(state.result.records) > 1 else None))
+        if previous is not None:
+            state.result.diagnostics.append(Diagnostic(
+                source=state.source, file=state.file, line=item.line, code="mark-before-item",
+                message=(f"reading mark {', '.join(sorted(marks))} stands before <li> on this line; "
+                         f"HTML gives it to the entry at line {previous.line} "
+                         f"({previous.title!r}) — move it inside the <li> it belongs to"),
+            ))
+
+
+def read_markdown(text: str, *, source: str, file: str) -> ReadResult:
+    """Read a Markdown reading list (Markdown lists and inline HTML lists) into records."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    state = _State(source=source, file=file, lines=text.split("\n"))
+    tokens = _MD.parse(text)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            state.set_heading(int(tok.tag[1]), _inline_text(tokens[i + 1]))
+            i += 2
+        elif tok.type == "paragraph_open":
+            inline = tokens[i + 1]
+            segs = [s for s in _inline_segments(inline) if s.text.strip()]
+            if segs and all(s.bold for s in segs):
+                state.label = _inline_text(inline) or None
+            i += 2
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            close = _matching_close(tokens, i)
+            _read_items(_md_list(tokens, i, close, state), state)
+            state.label = None
+            i = close
+        elif tok.type == "html_block":
+            j = i
+            while j + 1 < len(tokens) and tokens[j + 1].type == "html_block":
+                j += 1
+            first = tok.map[0] if tok.map else 0
+            last = tokens[j].map[1] if tokens[j].map else first
+            _html_region(state, first, last)
+            i = j
+        elif tok.type == "table_open":
+            i = _matching_close(tokens, i)
+        i += 1
+    return state.result
