@@ -170,5 +170,98 @@ def sources(registry: Path) -> None:
             click.echo("\t".join([source.id, source.reader, str(source.path), source.origin]))
 
 
+out_option = click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+    show_default=True, help="Output folder of the build (dumps, dataset description, reports).",
+)
+
+
+@main.command()
+@registry_option
+@out_option
+@click.option("--base", metavar="IRI", default=None,
+              help="URI base of the graph [default: https://w3id.org/kdgraph/].")
+@click.pass_obj
+def build(state: State, registry: Path, out: Path, base: str | None) -> None:
+    """Build the validated graph of all registered lists and write its dumps.
+
+    Reads every list, reconciles papers, people, venues and repositories, maps them to schema.org +
+    BIBO, validates with the SHACL shapes, and writes Turtle, JSON-LD, N-Quads, the JSON-LD context,
+    the VoID/DCAT description, the stamped ontology and the data-quality report to OUT. A build that
+    fails leaves the previous output untouched.
+
+    \b
+    Example:
+      kdgraph build --out out
+    """
+    from .build import build as run_build
+
+    with user_errors():
+        sources = _sources((), registry, ())
+        if base is not None and not base.endswith("/"):
+            raise KdgraphError(f"--base {base!r}: the URI base must end with '/'")
+        result = run_build(sources, out, base=base, progress=state.progress)
+    for name, count in result.counts.items():
+        click.echo(f"{name:>13}: {count}")
+    click.echo(f"wrote {len(result.files)} files to {out}/ "
+               f"(quality report: {out / 'quality-report.txt'})")
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Build folder whose kdgraph.ttl is validated without FILE.")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True, help="Report format.")
+def validate(file: Path | None, out: Path, fmt: str) -> None:
+    """Validate an RDF dump against kdgraph's SHACL shapes.
+
+    Exit codes: 0 conforms (warnings allowed), 1 does not conform, 2 could not read the file.
+
+    \b
+    Examples:
+      kdgraph validate out/kdgraph.ttl
+      kdgraph validate out/kdgraph.nq --format json
+    """
+    from rdflib import Dataset, Graph
+
+    from .validate import validate_graph
+
+    path = file or out / "kdgraph.ttl"
+    formats = {".ttl": "turtle", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld",
+               ".json": "json-ld", ".trig": "trig", ".rdf": "xml", ".xml": "xml"}
+    rdf_format = formats.get(path.suffix.lower())
+    if rdf_format is None:
+        click.echo(f"Error: {path}: unknown RDF format {path.suffix!r} — use .ttl, .nq, .nt, "
+                   ".jsonld, .trig or .rdf", err=True)
+        sys.exit(2)
+    try:
+        if rdf_format in ("nquads", "trig"):
+            ds = Dataset()
+            ds.parse(path, format=rdf_format)
+            graph = Graph()
+            for s, p, o, _ in ds.quads():
+                graph.add((s, p, o))
+        else:
+            graph = Graph().parse(path, format=rdf_format)
+    except FileNotFoundError:
+        click.echo(f"Error: {path}: no such file — build first (`kdgraph build`) or name a dump",
+                   err=True)
+        sys.exit(2)
+    except Exception as exc:  # any parser error: report it in one line
+        message = " ".join(str(exc).split())[:300]
+        click.echo(f"Error: {path}: cannot be read as {rdf_format} ({message})", err=True)
+        sys.exit(2)
+    report = validate_graph(graph)
+    if fmt == "text":
+        click.echo(report.text())
+    elif fmt == "json":
+        click.echo(report.json())
+    else:
+        assert report.graph is not None
+        click.echo(report.graph.serialize(format="turtle"))
+    sys.exit(0 if report.conforms else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

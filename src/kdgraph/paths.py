@@ -1,0 +1,28 @@
+"""Where kdgraph's own files are: the ontology, the SHACL shapes and the canned queries.
+
+In a source checkout they are the top-level folders ``ontology/``, ``shapes/`` and ``queries/``; an
+installed package carries the same folders as the sub-packages ``kdgraph.ontology``, ``kdgraph.shapes``
+and ``kdgraph.queries`` (see ``[tool.setuptools]`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+_CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def project_dir(name: str) -> Path:
+    """The folder ``name`` (``ontology``, ``shapes`` or ``queries``)."""
+    local = _CHECKOUT / name
+    if local.is_dir() and (_CHECKOUT / "pyproject.toml").is_file():
+        return local
+    return Path(str(files(f"kdgraph.{name}")))
+
+
+def project_file(folder: str, name: str) -> Path:
+    path = project_dir(folder) / name
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: kdgraph's own file is missing — reinstall kdgraph")
+    return path

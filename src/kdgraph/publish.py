@@ -1,0 +1,204 @@
+"""Publishing: the dumps (Turtle, JSON-LD, N-Quads), the JSON-LD context, the dataset description
+(VoID + DCAT), the stamped ontology and the quality report — written atomically and byte-stable.
+
+Determinism: quads are sorted before they reach a serializer, N-Quads lines are sorted, and JSON-LD
+nodes and values are sorted, so the same inputs give byte-identical files whatever the hash seed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, SDO, VOID, XSD
+
+from . import __version__
+from .paths import project_file
+from .uris import Minter
+from .vocab import BIBO, CODEMETA, KD
+
+if TYPE_CHECKING:
+    from .mapping import Quad
+
+PREFIXES: dict[str, str] = {
+    "schema": str(SDO),
+    "bibo": str(BIBO),
+    "kd": str(KD),
+    "codemeta": str(CODEMETA),
+    "dcterms": str(DCTERMS),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": str(RDF),
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "void": str(VOID),
+    "dcat": str(DCAT),
+    "prov": str(PROV),
+}
+DUMPS = {
+    "kdgraph.ttl": "text/turtle",
+    "kdgraph.jsonld": "application/ld+json",
+    "kdgraph.nq": "application/n-quads",
+}
+
+
+def context() -> dict[str, Any]:
+    """The JSON-LD context of the dumps: schema.org as the vocabulary, IRIs typed as such."""
+    ctx: dict[str, Any] = {"@vocab": str(SDO)}
+    ctx.update({k: v for k, v in PREFIXES.items() if k != "schema"})
+    ctx["schema"] = str(SDO)
+    for term in ("url", "sameAs", "codeRepository", "item", "itemListElement", "author",
+                 "identifier", "superEvent", "isPartOf", "video", "softwareRequirements"):
+        ctx[term] = {"@id": f"schema:{term}", "@type": "@id"}
+    ctx["datePublished"] = {"@id": "schema:datePublished", "@type": "xsd:gYear"}
+    ctx["startDate"] = {"@id": "schema:startDate", "@type": "xsd:gYear"}
+    return {"@context": ctx}
+
+
+def bind(graph: Graph, minter: Minter) -> None:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, URIRef(ns), override=True, replace=True)
+    for name in ("paper", "person", "venue", "code", "list", "id", "resource"):
+        graph.bind(name, URIRef(f"{minter.base}{name}/"), override=True, replace=True)
+    graph.bind("topic", URIRef("https://w3id.org/kdgraph/topic/"), override=True, replace=True)
+    graph.bind("framework", URIRef("https://w3id.org/kdgraph/framework/"), override=True,
+               replace=True)
+
+
+def union_graph(quads: Iterable[Quad], minter: Minter) -> Graph:
+    graph = Graph()
+    bind(graph, minter)
+    for s, p, o, _ in quads:
+        graph.add((s, p, o))
+    return graph
+
+
+def turtle(graph: Graph) -> bytes:
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def nquads(quads: Iterable[Quad]) -> bytes:
+    ds = Dataset()
+    for s, p, o, g in quads:
+        ds.add((s, p, o, g))
+    text = ds.serialize(format="nquads", encoding="utf-8").decode("utf-8")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _sorted_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_json(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def jsonld(graph: Graph) -> bytes:
+    """Compacted JSON-LD with the published context embedded, nodes and values sorted."""
+    ctx = context()
+    raw = json.loads(graph.serialize(format="json-ld", context=ctx["@context"], auto_compact=True))
+    nodes = raw.get("@graph", [raw] if "@id" in raw else [])
+    nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
+    doc = {"@context": ctx["@context"],
+           "@graph": sorted((_sorted_json(n) for n in nodes), key=lambda n: n.get("@id", ""))}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def ontology(minter: Minter, version: str = __version__) -> Graph:
+    """The ``kd:`` ontology with its version stamped by the build (never by hand)."""
+    graph = Graph().parse(project_file("ontology", "kdgraph.ttl"), format="turtle")
+    onto = URIRef(minter.ontology)
+    for s in list(graph.subjects(RDF.type, OWL.Ontology)):
+        graph.remove((s, OWL.versionInfo, None))
+        graph.remove((s, OWL.versionIRI, None))
+        onto = s  # type: ignore[assignment]
+    graph.add((onto, OWL.versionInfo, Literal(version)))
+    graph.add((onto, OWL.versionIRI, URIRef(f"{onto}/{version}")))
+    return graph
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    id: str
+    title: str
+    origin: str
+    sha256: str
+    triples: int
+
+
+def dataset_description(graph: Graph, minter: Minter, sources: list[SourceInfo],
+                        sizes: dict[str, int], version: str) -> Graph:
+    """VoID + DCAT description of the published dataset (no blank nodes, no timestamps)."""
+    d = Graph()
+    bind(d, minter)
+    ds = URIRef(minter.dataset)
+    d.add((ds, RDF.type, VOID.Dataset))
+    d.add((ds, RDF.type, DCAT.Dataset))
+    d.add((ds, DCTERMS.title, Literal("kdgraph: the knowledge-distillation literature graph",
+                                      lang="en")))
+    d.add((ds, DCTERMS.description, Literal(
+        "Papers, people, venues, code repositories and topics of knowledge-distillation reading "
+        "lists, reconciled into one schema.org + BIBO graph.", lang="en")))
+    d.add((ds, DCTERMS.hasVersion, Literal(version)))
+    d.add((ds, DCTERMS.rights, Literal(
+        "Facts compiled from the source lists named as dcterms:source; each list keeps its own "
+        "terms.", lang="en")))
+    d.add((ds, VOID.uriSpace, Literal(minter.base)))
+    for vocab in (str(SDO), str(BIBO), str(KD), str(DCTERMS)):
+        d.add((ds, VOID.vocabulary, URIRef(vocab)))
+    d.add((ds, VOID.triples, Literal(len(graph))))
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    d.add((ds, VOID.entities, Literal(len(subjects))))
+    classes = Counter(o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef))
+    for cls, count in sorted(classes.items()):
+        part = URIRef(f"{ds}/class/{graph.namespace_manager.normalizeUri(cls).replace(':', '-')}")
+        d.add((ds, VOID.classPartition, part))
+        d.add((part, VOID["class"], cls))
+        d.add((part, VOID.entities, Literal(count)))
+    for info in sources:
+        subset = URIRef(f"{ds}/{info.id}")
+        d.add((ds, VOID.subset, subset))
+        d.add((ds, DCTERMS.source, URIRef(info.origin)))
+        d.add((subset, RDF.type, VOID.Dataset))
+        d.add((subset, DCTERMS.title, Literal(info.title)))
+        d.add((subset, DCTERMS.source, URIRef(info.origin)))
+        d.add((subset, PROV.wasDerivedFrom, URIRef(minter.source_list(info.id))))
+        d.add((subset, VOID.triples, Literal(info.triples)))
+    for name, media in DUMPS.items():
+        dist = URIRef(f"{ds}/dump/{name.replace('.', '-')}")
+        d.add((ds, DCAT.distribution, dist))
+        d.add((ds, VOID.dataDump, URIRef(f"{minter.base}dumps/{name}")))
+        d.add((dist, RDF.type, DCAT.Distribution))
+        d.add((dist, DCAT.downloadURL, URIRef(f"{minter.base}dumps/{name}")))
+        d.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
+        d.add((dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
+    return d
+
+
+def write_atomically(out: Path, files: dict[str, bytes]) -> None:
+    """Write every file into a staging folder first, then move each into place.
+
+    Nothing in ``out`` changes unless every file was written; each move is an atomic rename.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        for name, data in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for name in files:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
