@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib.namespace import RDF, SDO, SKOS
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDF, SDO
 
 from . import __version__
 from .errors import KdgraphError
@@ -97,15 +98,13 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     version = f"{__version__}+{_inputs_hash(extractions)}"
     files: dict[str, bytes] = {
         "kdgraph.ttl": turtle(graph),
-        "kdgraph.jsonld": jsonld(graph),
-        "context.jsonld": (json.dumps(context(), indent=1) + "\n").encode("utf-8"),
+        "kdgraph.jsonld": jsonld(graph, minter),
+        "context.jsonld": (json.dumps(context(minter), indent=1) + "\n").encode("utf-8"),
     }
     onto = ontology(minter, __version__)
     files["ontology.ttl"] = onto.serialize(format="turtle", encoding="utf-8")
-    onto_graph = Minter().ontology if base is None else minter.ontology
-    from rdflib import URIRef
-
-    quads = list(mapped.quads) + [(s, p, o, URIRef(onto_graph)) for s, p, o in onto]  # type: ignore[misc]
+    onto_graph = URIRef(minter.ontology)
+    quads = list(mapped.quads) + [(s, p, o, onto_graph) for s, p, o in onto]  # type: ignore[misc]
     files["kdgraph.nq"] = nquads(quads)
     per_source = [
         SourceInfo(id=e.source.id, title=e.source.title, origin=e.source.origin, sha256=e.sha256,
@@ -125,9 +124,7 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
                             | {s for s in graph.subjects(RDF.type, SDO.Periodical)}),
         "events": len(set(graph.subjects(RDF.type, SDO.Event))),
         "repositories": len(reconciled.repos),
-        "topics": len({o for _, o in graph.subject_objects(
-            URIRef("http://purl.org/dc/terms/subject"))} & set(graph.subjects(RDF.type,
-                                                                               SKOS.Concept))),
+        "topics": len(set(graph.objects(None, DCTERMS.subject))),
         "list items": sum(len(v) for v in reconciled.items.values()),
         "triples": len(graph),
         "warnings": sum(1 for d in diagnostics if d.severity == "warning") + len(report.warnings),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS, XSD
 from rdflib.term import Node
 
 from . import topics
@@ -159,11 +159,16 @@ class _Builder:
         return asserted, inferred
 
     def framework(self, name: str) -> URIRef:
+        """The framework concept of the scheme; a framework the scheme lacks gets a concept here."""
         key = title_key(name)
         for concept in topics.concepts("frameworks.ttl"):
             if key in concept.phrases:
                 return URIRef(concept.iri)
-        return URIRef(f"{DEFAULT_BASE}framework/{slug(name)}")
+        node = URIRef(f"{DEFAULT_BASE}framework/{slug(name)}")
+        self.add(node, RDF.type, SKOS.Concept)
+        self.add(node, SKOS.prefLabel, Literal(name))
+        self.add(node, SKOS.inScheme, URIRef(f"{DEFAULT_BASE}framework"))
+        return node
 
     def links(self, paper: URIRef, record: Record) -> None:
         add = self.add

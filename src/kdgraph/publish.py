@@ -50,11 +50,19 @@ DUMPS = {
 }
 
 
-def context() -> dict[str, Any]:
-    """The JSON-LD context of the dumps: schema.org as the vocabulary, IRIs typed as such."""
+DATA_PREFIXES = ("paper", "person", "venue", "code", "list", "id", "resource")
+
+
+def context(minter: Minter | None = None) -> dict[str, Any]:
+    """The JSON-LD context of the dumps: schema.org as the vocabulary, IRIs typed as such, and
+    prefixes for kdgraph's own IRIs."""
+    base = (minter or Minter()).base
     ctx: dict[str, Any] = {"@vocab": str(SDO)}
     ctx.update({k: v for k, v in PREFIXES.items() if k != "schema"})
     ctx["schema"] = str(SDO)
+    ctx.update({name: f"{base}{name}/" for name in DATA_PREFIXES})
+    ctx["topic"] = "https://w3id.org/kdgraph/topic/"
+    ctx["framework"] = "https://w3id.org/kdgraph/framework/"
     for term in ("url", "sameAs", "codeRepository", "item", "itemListElement", "author",
                  "identifier", "superEvent", "isPartOf", "video", "softwareRequirements"):
         ctx[term] = {"@id": f"schema:{term}", "@type": "@id"}
@@ -66,7 +74,7 @@ def context() -> dict[str, Any]:
 def bind(graph: Graph, minter: Minter) -> None:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, URIRef(ns), override=True, replace=True)
-    for name in ("paper", "person", "venue", "code", "list", "id", "resource"):
+    for name in DATA_PREFIXES:
         graph.bind(name, URIRef(f"{minter.base}{name}/"), override=True, replace=True)
     graph.bind("topic", URIRef("https://w3id.org/kdgraph/topic/"), override=True, replace=True)
     graph.bind("framework", URIRef("https://w3id.org/kdgraph/framework/"), override=True,
@@ -103,9 +111,9 @@ def _sorted_json(value: Any) -> Any:
     return value
 
 
-def jsonld(graph: Graph) -> bytes:
+def jsonld(graph: Graph, minter: Minter) -> bytes:
     """Compacted JSON-LD with the published context embedded, nodes and values sorted."""
-    ctx = context()
+    ctx = context(minter)
     raw = json.loads(graph.serialize(format="json-ld", context=ctx["@context"], auto_compact=True))
     nodes = raw.get("@graph", [raw] if "@id" in raw else [])
     nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]

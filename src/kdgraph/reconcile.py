@@ -113,9 +113,10 @@ def _fullness(persons: tuple[Person, ...]) -> tuple[int, int, tuple[str, ...]]:
 
 
 def _title_choice(titles: Iterable[str]) -> str:
-    """The spelling to show: the most frequent, then the one with most capitals, then alphabetical."""
+    """The spelling to show: the one with most capitals (citation styles lower-case titles, so the
+    title-case spelling is the paper's own), then the most frequent, then the alphabetically first."""
     counts = Counter(titles)
-    return max(counts, key=lambda t: (counts[t], sum(c.isupper() for c in t), [-ord(c) for c in t]))
+    return max(counts, key=lambda t: (sum(c.isupper() for c in t), counts[t], [-ord(c) for c in t]))
 
 
 def _venue_choice(venues: list[Venue]) -> Venue | None:
@@ -271,7 +272,7 @@ def repo_url(link: Link) -> str:
     key = code_repository(link.url)
     if key is None:
         return link.url
-    host, owner, _ = key.split("/", 2)
+    host = key.split("/", 1)[0]
     segments = [s for s in link.url.split("://", 1)[-1].split("/") if s]
     return f"https://{host}/{segments[1]}/{segments[2].removesuffix('.git')}" if len(
         segments) >= 3 else f"https://{key}"

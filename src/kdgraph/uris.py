@@ -54,8 +54,10 @@ class Minter:
         return f"{iri}/workshop" if workshop else iri
 
     def code(self, key: str) -> str:
-        parts = [slug(p) for p in key.split("/") if p]
-        return f"{self.base}code/{'/'.join(parts)}"
+        """``B/code/github.com/owner/repo``: host, owner and repository, lower-cased."""
+        parts = [re.sub(r"[^a-z0-9._-]+", "-", ascii_fold(p).lower()).strip("-.") for p in
+                 key.split("/") if p]
+        return f"{self.base}code/{'/'.join(p for p in parts if p)}"
 
     def identifier(self, scheme: str, value: str) -> str:
         return f"{self.base}id/{slug(scheme)}/{quote(value, safe='.-_~')}"
