@@ -1,4 +1,4 @@
-"""The built graph of the bundled lists: the triples that matter, paper by paper, and the build's guarantees."""
+"""The built graph of the bundled lists: the triples that matter, paper by paper, and build guarantees."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from graph_fixtures import REGISTRY, REPO, built, graph, iri  # noqa: F401  (fixtures)
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SDO, XSD
 
+from graph_fixtures import REGISTRY, REPO, iri
 from kdgraph.build import BuildResult, build
 from kdgraph.errors import KdgraphError
 from kdgraph.sources import Source, load_registry
@@ -84,7 +84,7 @@ PAPERS = [
      {ZJU: 1, MWAN: 1}),
     ("knowledge-extraction-with-no-observable-data", "Knowledge Extraction with No Observable Data",
      ("Jaemin Yoo", "U Kang", 4), 2019, "venue/neurips/2019",
-     {"https://github.com/snudatalab/KegNet": {"PyTorch"}}, {("NeurIPS", "8538")}, {ZJU: 1}),
+     {"https://github.com/snudatalab/KegNet": {"PyTorch"}}, {("NeurIPS Proceedings", "8538")}, {ZJU: 1}),
     ("undistillable-making-a-nasty-teacher-that-cannot-teach-students",
      "Undistillable: Making A Nasty Teacher That CANNOT teach students", None, 2021,
      "venue/iclr/2021", {}, {("OpenReview", "0zvfm-nZqQs")}, {MWAN: 1}),
@@ -100,13 +100,13 @@ PAPERS = [
      "venue/eccv/2020", {}, set(), {MWAN: 3}),
     ("do-deep-nets-really-need-to-be-deep", "Do deep nets really need to be deep?",
      ("J. Ba", "R. Caruana", 2), 2014, "venue/neurips/2014", {},
-     {("NeurIPS", "ea8fcd92d59581717e06eb187f10666d")}, {MWAN: 1}),
+     {("NeurIPS Proceedings", "ea8fcd92d59581717e06eb187f10666d")}, {MWAN: 1}),
     ("improved-knowledge-distillation-via-teacher-assistant",
      "Improved Knowledge Distillation via Teacher Assistant",
      ("S. I. Mirzadeh", "H. Ghasemzadeh", 6), 2020, "venue/aaai/2020", {}, set(), {MWAN: 2}),
     ("ensemble-distillation-for-robust-model-fusion-in-federated-learning",
      "Ensemble Distillation for Robust Model Fusion in Federated Learning", None, 2020,
-     "venue/neurips/2020", {}, {("NeurIPS", "18df51b97ccd68128e994804f3eccc87")}, {MWAN: 3}),
+     "venue/neurips/2020", {}, {("NeurIPS Proceedings", "18df51b97ccd68128e994804f3eccc87")}, {MWAN: 3}),
     ("knowledge-federation-a-unified-and-hierarchical-privacy-preserving-ai-framework",
      "Knowledge Federation: A Unified and Hierarchical Privacy-Preserving AI Framework", None, 2020,
      "venue/ickg/2020", {}, set(), {MWAN: 1}),

@@ -6,11 +6,11 @@ import json
 from collections import Counter
 
 import pyoxigraph as ox
-from graph_fixtures import B, built, graph, iri  # noqa: F401  (fixtures)
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, OWL, RDF, SDO, VOID
 
+from graph_fixtures import B, iri
 from kdgraph.build import BuildResult
 from kdgraph.publish import context
 

@@ -19,6 +19,7 @@ from . import __version__
 from .errors import KdgraphError
 from .extract import Extraction, extract_all
 from .mapping import Mapped, map_graph
+from .paths import project_dir
 from .publish import (
     SourceInfo,
     context,
@@ -33,6 +34,7 @@ from .publish import (
 from .reconcile import Reconciled, reconcile
 from .records import Diagnostic
 from .sources import Source
+from .store import STORE_DIR, write_store
 from .uris import Minter
 from .validate import Report, validate_graph
 
@@ -115,7 +117,15 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     void = dataset_description(graph, minter, per_source, sizes, version)
     files["void.ttl"] = void.serialize(format="turtle", encoding="utf-8")
     files["quality-report.txt"], files["quality-report.json"] = quality_report(diagnostics, report)
-    write_atomically(out, files)
+    for query in sorted(project_dir("queries").glob("*.rq")):
+        files[f"queries/{query.name}"] = query.read_bytes()
+
+    def make_store(staging: Path) -> list[str]:
+        progress("loading the embedded store…")
+        write_store(staging / "kdgraph.nq", staging / STORE_DIR)
+        return [STORE_DIR]
+
+    write_atomically(out, files, make_store)
 
     counts = {
         "papers": len(reconciled.papers),

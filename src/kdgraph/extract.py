@@ -19,6 +19,7 @@ from .records import Diagnostic, ReadResult, Record
 from .sources import Source
 
 MAX_BYTES = 64 * 1024 * 1024
+_NAMED = 3  # other titles named in one identifier-conflict message
 
 
 @dataclass(slots=True)
@@ -94,12 +95,17 @@ def identifier_conflicts(records: Iterable[Record]) -> list[Diagnostic]:
             by_id[(ident.scheme, ident.value)].append(record)
     out: list[Diagnostic] = []
     for (scheme, value), cited in sorted(by_id.items()):
-        titles = {r.title_key for r in cited}
-        if len(titles) < 2:
-            continue
+        first: dict[str, Record] = {}  # each distinct title, where it is first cited
         for record in cited:
-            others = "; ".join(sorted({f"{o.title!r} ({o.where})" for o in cited
-                                       if o.title_key != record.title_key}))
+            first.setdefault(record.title_key, record)
+        if len(first) < 2:
+            continue
+        distinct = sorted(first.values(), key=lambda r: (r.title, r.where))
+        for record in cited:
+            named = [o for o in distinct[:_NAMED + 1] if o.title_key != record.title_key][:_NAMED]
+            others = "; ".join(f"{o.title!r} ({o.where})" for o in named)
+            if len(distinct) - 1 > len(named):
+                others += f" and {len(distinct) - 1 - len(named)} more"
             out.append(Diagnostic(
                 source=record.source, file=record.file, line=record.line,
                 code="identifier-conflict",

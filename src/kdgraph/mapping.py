@@ -32,6 +32,7 @@ CANONICAL_URL = {
     "DOI": "https://doi.org/{}",
     "OpenReview": "https://openreview.net/forum?id={}",
 }
+PROPERTY_ID = {"NeurIPS": "NeurIPS Proceedings"}  # the propertyID spelling of a record's scheme
 MEDIA = {
     "supplement": (KD.supplement, SDO.MediaObject),
     "video": (SDO.video, SDO.VideoObject),
@@ -90,10 +91,11 @@ class _Builder:
                 add(p, SDO.author, person)
                 add(seq, URIRef(f"{RDF}_{n}"), person)
         for ident in paper.identifiers:
-            node = URIRef(self.m.identifier(ident.scheme, ident.value))
+            scheme = PROPERTY_ID.get(ident.scheme, ident.scheme)
+            node = URIRef(self.m.identifier(scheme, ident.value))
             add(p, SDO.identifier, node)
             add(node, RDF.type, SDO.PropertyValue)
-            add(node, SDO.propertyID, Literal(ident.scheme))
+            add(node, SDO.propertyID, Literal(scheme))
             add(node, SDO.value, Literal(ident.value))
             if ident.scheme == "DOI":
                 add(p, BIBO.doi, Literal(ident.value))

@@ -92,9 +92,11 @@ _WORKSHOP_SUFFIX = re.compile(r"^(?P<base>[A-Z]{3,})W$")
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _VENUE = re.compile(
     rf"^(?P<series>.*?)[\s,'’]*{_YEAR}(?:[.\-/](?P<month>\d{{1,2}}))?(?:,\s*\w+)?"
-    r"(?:\s+(?P<ws>workshops?))?$",
+    r"(?:\s+(?P<ws>workshops?)(?:\s+on\s+\S.*)?|\s+findings)?$",
     re.IGNORECASE,
 )
+_FINDINGS = re.compile(r"\bfindings(?:\s+of(?:\s+the)?)?\b", re.IGNORECASE)
+_PUBLISHER = re.compile(r"^(?:IEEE/CVF|IEEE|ACM|AAAI|ACL|USENIX)\s+(?P<rest>\S.*)$", re.IGNORECASE)
 _VENUE_PREFIX = re.compile(r"^(in|at|proc\.?|proceedings of( the)?)[:\s]+", re.IGNORECASE)
 
 
@@ -105,9 +107,14 @@ def canonical_series(text: str) -> tuple[str, bool]:
     if re.search(r"\bworkshops?\b", name, re.IGNORECASE):
         workshop = True
         name = clean_space(re.sub(r"\bworkshops?\b", "", name, flags=re.IGNORECASE)).strip(" ,.-")
+    if _FINDINGS.search(name):  # "Findings of EMNLP": the companion volume of the conference
+        name = clean_space(_FINDINGS.sub("", name)).strip(" ,.-")
     m = _WORKSHOP_SUFFIX.match(name)
     if m and m.group("base") in _KNOWN and name not in _KNOWN:
         name, workshop = m.group("base"), True
+    publisher = _PUBLISHER.match(name)
+    if name.upper() not in _KNOWN and publisher and publisher.group("rest").upper() in _KNOWN:
+        name = publisher.group("rest")  # "IEEE ICKG", "ACM TIST", "IEEE/CVF CVPR"
     return _KNOWN.get(name.upper(), name), workshop
 
 
@@ -125,17 +132,41 @@ def venue_kind(series: str | None, workshop: bool) -> VenueKind:
     return "unknown"
 
 
+def _trim(text: str) -> str:
+    """Strip list punctuation and enclosing brackets around a venue, but keep a closing bracket that
+    closes one opened inside (``ICLR 2022 (Oral)`` stays whole; ``(CSUR 2020)`` → ``CSUR 2020``)."""
+    trimmed = text.strip(" ,.;:[]()")
+    tail = text[text.find(trimmed) + len(trimmed):] if trimmed else ""
+    for opener, closer in (("(", ")"), ("[", "]")):
+        if trimmed.count(opener) > trimmed.count(closer) and closer in tail:
+            trimmed += closer
+    return trimmed
+
+
+def _plausible_series(series: str) -> bool:
+    """Whether an unknown series name reads as a venue rather than as words of a title or heading:
+    it holds an acronym (``IEEE ICKG``, ``ACM TIST``), or is a journal-like name of two words or more
+    (``IEEE Transactions on …``, ``… Magazine``). ``Papers``, ``Surveys`` or ``Top 10`` are not."""
+    words = series.split()
+    if len(words) >= 2 and _JOURNAL_WORDS.search(series):
+        return True
+    return len(words) <= 4 and any(sum(c.isupper() for c in w) >= 2 for w in words)
+
+
 def parse_venue(text: str, *, require_known: bool = False) -> Venue | None:
     """Read a venue such as ``CVPR 2020``, ``NIPS 2017 workshop``, ``arXiv 2019.05``, ``WACV2021``,
-    ``Euro S&P 2016``, ``In: ICLRW`` or ``Pattern Recognition``.
+    ``Euro S&P 2016``, ``In: ICLRW``, ``Findings of EMNLP 2020``, ``ICLR 2022 (Oral)`` or
+    ``Pattern Recognition``.
 
     Without a year the text must name a known series. With ``require_known`` (for text that might be a
-    title fragment), the series must be known or short (at most four words).
+    title fragment or a heading), the series must be known or read as a venue name (an acronym, or a
+    journal-like name). Annotations such as ``(Oral)`` are ignored; ``text`` keeps them.
     """
-    written = clean_space(text).strip(" ,.;:[]()")
+    written = _trim(clean_space(text))
     if not written or len(written) > 120:
         return None
-    m = _VENUE.match(written)
+    core = clean_space(_ANNOTATION.sub(" ", clean_space(text))).strip(" ,.;:[]()")
+    m = _VENUE.match(core)
     if m:
         series, workshop = canonical_series(m.group("series"))
         workshop = workshop or bool(m.group("ws"))
@@ -143,12 +174,11 @@ def parse_venue(text: str, *, require_known: bool = False) -> Venue | None:
         if not series:
             return Venue(series=None, year=year, text=written, kind="unknown")
     else:
-        series, workshop = canonical_series(written)
+        series, workshop = canonical_series(core)
         year = None
         if series not in _KNOWN.values():
             return None
-    if (require_known and series not in _KNOWN.values() and len(series.split()) > 4
-            and not _JOURNAL_WORDS.search(series)):
+    if require_known and series not in _KNOWN.values() and not _plausible_series(series):
         return None
     if not re.search(r"[A-Za-z]", series):
         return None
@@ -224,7 +254,8 @@ def parse_authors(text: str) -> ParsedAuthors:
     doubts: list[str] = []
     line = clean_space(text).strip("*_ ")
     et_al = bool(_ET_AL.search(line))
-    line = _ET_AL.sub("", line).strip().rstrip(".").strip()
+    line = _ET_AL.sub("", line).strip()
+    line = re.sub(r"(?<![A-Z])\.+$", "", line).strip()  # a closing period, not an initial's ("Dean, J.")
     parts = [p.strip() for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", line) if p.strip()]
     # "Last, F." form: every second part is initials.
     inverted = len(parts) >= 2 and len(parts) % 2 == 0 and all(
@@ -240,7 +271,7 @@ def parse_authors(text: str) -> ParsedAuthors:
         return ParsedAuthors(tuple(persons), tuple(doubts), et_al)
     for part in parts:
         written = part
-        name = part.strip(" .")
+        name = re.sub(r"(?<!\b[A-Z])\.+$", "", part.strip()).strip()
         if re.search(r"[A-Za-z]\d+$", name):
             stripped = re.sub(r"\d+$", "", name)
             doubts.append(f"footnote digits removed from author name {name!r} → {stripped!r}")
@@ -251,7 +282,7 @@ def parse_authors(text: str) -> ParsedAuthors:
             g = _GLUED.match(word)
             if g and not re.match(r"^(Mc|Mac|De|Di|La|Le|Van|Von|Du|O)[A-Z]", word):
                 fixed.extend([g.group("a"), g.group("b")])
-                doubts.append(f"author name {word!r} read as {g.group('a')} {g.group('b')!r}")
+                doubts.append(f"author name {word!r} read as {g.group('a') + ' ' + g.group('b')!r}")
             else:
                 fixed.append(word)
         name = " ".join(fixed)
@@ -290,11 +321,13 @@ def normalize_url(raw: str) -> NormalizedUrl | None:
         fixes.append("whitespace removed from URL")
     m = re.match(r"^([a-z]+)://", url, re.IGNORECASE)
     if m and m.group(1).lower() not in ("http", "https", "ftp"):
-        fixed = re.sub(r"^h+ttps?", lambda s: "https" if s.group(0).endswith("s") else "http",
-                       m.group(1).lower())
-        if fixed in ("http", "https"):
+        typo = re.fullmatch(r"h+t+p+(s*)", m.group(1).lower())  # hhttps, htttp, htps, httpss
+        if typo:
+            fixed = "https" if typo.group(1) else "http"
             url = fixed + url[len(m.group(1)):]
             fixes.append(f"scheme {m.group(1)!r} corrected to {fixed!r}")
+        else:
+            fixes.append(f"unknown scheme {m.group(1)!r} left as written")
     elif not m:
         if url.startswith("//"):
             url = "https:" + url
@@ -334,7 +367,9 @@ def identifiers_in(url: str) -> tuple[Identifier, ...]:
                     found.append(Identifier("arXiv", am.group("id")))
                     break
     if host in ("doi.org", "dx.doi.org"):
-        found.append(Identifier("DOI", path.lstrip("/")))
+        dm = re.fullmatch(r"/(10\.\d{4,9}/\S+?)/?", path)
+        if dm:
+            found.append(Identifier("DOI", dm.group(1)))
     else:
         dm = re.search(r"/(10\.\d{4,9}/[^\s?#]+?)(?:\.pdf|/full|/abstract)?/?$", path)
         if dm and host in ("dl.acm.org", "link.springer.com", "onlinelibrary.wiley.com",
@@ -371,7 +406,7 @@ def identifiers_in(url: str) -> tuple[Identifier, ...]:
 
 FRAMEWORKS: dict[str, str] = {
     "pytorch": "PyTorch",
-    "torch": "PyTorch",
+    "torch": "Torch7",  # "[Torch]" is the Lua framework; PyTorch is written "PyTorch"
     "tensorflow": "TensorFlow",
     "tf": "TensorFlow",
     "theano": "Theano",
@@ -401,7 +436,7 @@ _LABEL_KINDS: tuple[tuple[LinkKind, tuple[str, ...]], ...] = (
     ("code", ("code", "github", "gitlab", "official code", "implementation", "repo", "repository",
               "source")),
     ("paper", ("paper", "pdf", "arxiv", "page", "article", "openreview", "abs", "abstract",
-               "proceedings", "doi", "acm", "ieee", "springer", "preprint")),
+               "proceedings", "doi", "acm", "ieee", "springer", "preprint", "title")),
 )
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com", "huggingface.co")
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "bilibili.com")
@@ -418,8 +453,11 @@ def classify_link(label: str, url: str) -> tuple[LinkKind, str | None]:
     ``[PyTorch]``, ``[Pytorch2]``, ``[TensorFlow code]`` → code with that framework; ``[Code]`` → code,
     framework unknown; ``[paper_tobe_updated]`` → paper; ``[Supp]`` → supplement.
     """
-    words = [re.sub(r"\d+$", "", w) or w for w in _label_words(label)]
-    for word in words:
+    written = _label_words(label)
+    words = [re.sub(r"\d+$", "", w) or w for w in written]
+    for as_written, word in zip(written, words, strict=True):
+        if as_written in FRAMEWORKS:  # "caffe2" is a framework of its own; "pytorch2" is not
+            return "code", FRAMEWORKS[as_written]
         if word in FRAMEWORKS:
             return "code", FRAMEWORKS[word]
     phrase = " ".join(words)

@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -193,10 +193,13 @@ def dataset_description(graph: Graph, minter: Minter, sources: list[SourceInfo],
     return d
 
 
-def write_atomically(out: Path, files: dict[str, bytes]) -> None:
+def write_atomically(out: Path, files: dict[str, bytes],
+                     make_dirs: Callable[[Path], list[str]] | None = None) -> None:
     """Write every file into a staging folder first, then move each into place.
 
-    Nothing in ``out`` changes unless every file was written; each move is an atomic rename.
+    ``make_dirs(staging)`` may build folders in the staging area (the embedded store) from the
+    staged files; it returns their names. Nothing in ``out`` changes unless everything was written;
+    each file move is an atomic rename, and a folder is swapped by two renames.
     """
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
@@ -205,8 +208,14 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        folders = make_dirs(staging) if make_dirs else []
         for name in files:
             (out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, out / name)
+        for name in folders:
+            old = staging / f"{name}.old"
+            if (out / name).exists():
+                os.replace(out / name, old)
             os.replace(staging / name, out / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

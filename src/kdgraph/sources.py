@@ -57,6 +57,8 @@ def load_registry(path: Path = DEFAULT_REGISTRY) -> list[Source]:
     seen: set[str] = set()
     for n, entry in enumerate(entries, 1):
         where = f"{path}: source #{n}"
+        if not isinstance(entry, dict):
+            raise KdgraphError(f"{where}: not a table — write each source as a [[source]] table")
         missing = [f for f in _FIELDS if not isinstance(entry.get(f), str) or not entry[f].strip()]
         if missing:
             raise KdgraphError(f"{where}: missing {', '.join(missing)} — every source needs "

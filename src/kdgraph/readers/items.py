@@ -181,8 +181,8 @@ def _diag(ctx: Context, line: int, code: str, message: str, severity: str = "war
 
 
 def _venue_from_title(title: str, bold: bool) -> tuple[str, Venue | None]:
-    """Take a venue written inside the title text: ``[WACV2021]Title``, ``Title (CSUR 2020)``, and,
-    for bold titles, ``Title, ICLR 2015``."""
+    """Take a venue written inside the title text: ``[WACV2021]Title``, ``Title (CSUR 2020)``, and
+    ``Title, ICLR 2015`` (for a title that is not bold, only with a year: titles have commas)."""
     m = _LEADING_VENUE.match(title)
     if m:
         venue = nz.parse_venue(m.group("venue"))
@@ -193,10 +193,10 @@ def _venue_from_title(title: str, bold: bool) -> tuple[str, Venue | None]:
         venue = nz.parse_venue(m.group("venue"), require_known=True)
         if venue is not None and venue.year is not None:
             return title[: m.start()], venue
-    if bold and "," in title:
+    if "," in title:
         head, tail = title.rsplit(",", 1)
         venue = nz.parse_venue(tail, require_known=True)
-        if venue is not None and head.strip():
+        if venue is not None and head.strip() and (bold or venue.year is not None):
             return head, venue
     return title, None
 
@@ -280,8 +280,16 @@ def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | No
         if len(_WORDS.findall(lead.text)) >= 3 and kind not in ("supplement", "video", "code"):
             title_src, bold = lead.text, lead.bold  # a linked title: [Title](paper-url)
             link_segments = [Segment("link", "[title]", lead.href), *link_segments[1:]]
-    title_src, venue = _venue_from_title(nz.clean_space(title_src), bold)
-    title, notes = nz.clean_title(title_src)
+            # What follows a linked title up to the next link plays the part of a bold title's tail
+            # ("[Title](url) - IEEE Signal Processing Magazine 2018").
+            rest = after[1:]
+            cut = next((i for i, s in enumerate(rest) if s.kind == "link"), len(rest))
+            tail = _text(rest[:cut])
+            trailing = _text(s for s in rest[cut:] if s.kind != "link")
+    # Annotations first, so that "Title, ICLR 2021 (Spotlight)" still ends in its venue.
+    title_src, notes = nz.clean_title(title_src)
+    title_src, venue = _venue_from_title(title_src, bold)
+    title, _ = nz.clean_title(title_src)
 
     if not _has_words(title):
         links = tuple(_links(link_segments, ctx, item.line, "(untitled)", []))
@@ -323,14 +331,23 @@ def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | No
     if trailing_text:
         extra_notes.append(trailing_text)
 
+    author_slot = True  # the first nested line that is not a venue may be the author line
     for child in item.children:
         child_text = nz.clean_space(_text(child.segments))
         child_content = [s for s in child.segments if not _is_blank(s)]
         italic = bool(child_content) and all(s.kind == "em" for s in child_content)
-        if not authors and child is item.children[0] and (italic or nz.looks_like_names(child_text)):
+        child_venue = nz.parse_venue(child_text, require_known=True) if child_text else None
+        if child_venue is not None and child_venue.year is not None:
+            if venue is None:
+                venue = child_venue  # a venue on its own line: "  - NeurIPS 2019 Workshop on …"
+            else:
+                extra_notes.append(child_text)
+            continue
+        if not authors and author_slot and (italic or nz.looks_like_names(child_text)):
             authors = _authors(child_text, ctx, child.line, diags)
         elif child_text:
             extra_notes.append(child_text)
+        author_slot = False
 
     if venue is None:
         venue = ctx.venue

@@ -10,6 +10,7 @@ Both kinds of item are reduced to the same :class:`~kdgraph.readers.items.Item` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import lxml.html
 from markdown_it import MarkdownIt
@@ -46,6 +47,7 @@ class _State:
         return Context(self.source, self.file, section, section_venue(section))
 
 
+@lru_cache(maxsize=1024)
 def section_venue(section: tuple[str, ...]) -> Venue | None:
     """The venue a section implies: the deepest heading that names one (``CVPR 2021``, ``FL on ICLR
     2021``), or a year-only heading (``2021``)."""
@@ -61,9 +63,11 @@ def section_venue(section: tuple[str, ...]) -> Venue | None:
 
 def _inline_text(token: Token) -> str:
     """Plain text of an inline token, links stripped to their text, HTML tags dropped."""
-    parts = [c.content for c in token.children or [] if c.type in ("text", "code_inline")]
-    parts += [" " for c in token.children or [] if c.type in ("softbreak", "hardbreak")]
-    return nz.clean_space("".join(parts)) if token.children else nz.clean_space(token.content)
+    if not token.children:
+        return nz.clean_space(token.content)
+    parts = [c.content if c.type in ("text", "code_inline") else " " for c in token.children
+             if c.type in ("text", "code_inline", "softbreak", "hardbreak")]
+    return nz.clean_space("".join(parts))
 
 
 def _inline_segments(token: Token) -> list[Segment]:
@@ -173,6 +177,8 @@ def _html_region(state: _State, first: int, last: int) -> None:
                 elif label_list is not holder:
                     state.label = None
             _read_items([_li_item(element, offset)], state)
+    if label_list is not None:
+        state.label = None  # a label names the next list only, not what follows this HTML
 
 
 def _read_items(items: list[Item], state: _State) -> None:

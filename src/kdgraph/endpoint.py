@@ -1,0 +1,429 @@
+"""Remote SPARQL endpoints: run a query over HTTP and get the same :class:`QueryResult` the embedded store
+gives, pre-bind variables the way the embedded store's ``substitutions`` do, and explain HTTP failures in
+one line.
+
+Terms come back in N-Triples syntax exactly as pyoxigraph prints them (the results are parsed by pyoxigraph
+itself), so a remote answer and an embedded one compare row for row. Credentials come from the environment
+only — ``KDGRAPH_ENDPOINT_USER`` + ``KDGRAPH_ENDPOINT_PASSWORD`` (HTTP basic) or ``KDGRAPH_ENDPOINT_TOKEN``
+(bearer) — never from arguments, so they stay out of shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import http.client
+import os
+import re
+import socket
+import ssl
+import urllib.error
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .errors import KdgraphError
+from .results import QueryResult
+
+ENV_USER = "KDGRAPH_ENDPOINT_USER"
+ENV_PASSWORD = "KDGRAPH_ENDPOINT_PASSWORD"
+ENV_TOKEN = "KDGRAPH_ENDPOINT_TOKEN"
+START_HINT = ("is the server running? start one with "
+              "`oxigraph serve --location store --bind 127.0.0.1:7878`")
+TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
+ACCEPT = {
+    "select": "application/sparql-results+json",
+    "ask": "application/sparql-results+json",
+    "construct": "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5",
+    "describe": "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5",
+}
+QUERY_FORMS = ("select", "construct", "describe", "ask")
+_UPDATE_WORDS = frozenset({"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add",
+                           "with"})
+
+
+class EndpointError(KdgraphError):
+    """A failed HTTP exchange with a SPARQL server. ``transient`` failures (connection refused or lost,
+    timeouts, HTTP 429/502/503/504) may succeed when tried again."""
+
+    def __init__(self, message: str, *, url: str, status: int | None = None, transient: bool = False,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+# --- credentials ---------------------------------------------------------------------------------------
+
+def auth_headers() -> dict[str, str]:
+    """The ``Authorization`` header from the environment, or no header."""
+    user = os.environ.get(ENV_USER, "")
+    password = os.environ.get(ENV_PASSWORD, "")
+    token = os.environ.get(ENV_TOKEN, "")
+    if token and (user or password):
+        raise KdgraphError(f"both {ENV_TOKEN} and {ENV_USER}/{ENV_PASSWORD} are set — keep one way "
+                           "of signing in and unset the other")
+    if token:
+        return {"Authorization": f"Bearer {token}"}
+    if user or password:
+        if not (user and password):
+            missing = ENV_PASSWORD if user else ENV_USER
+            raise KdgraphError(f"{missing} is not set — HTTP basic auth needs both {ENV_USER} and "
+                               f"{ENV_PASSWORD}")
+        credentials = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        return {"Authorization": f"Basic {credentials}"}
+    return {}
+
+
+# --- failures ------------------------------------------------------------------------------------------
+
+def check_url(url: str, option: str = "--endpoint") -> None:
+    """Refuse anything but an absolute http(s) URL, before any request is made."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise KdgraphError(f"{option} {url!r}: not an http(s) URL — give one such as "
+                           "http://127.0.0.1:7878/query")
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _body_text(exc: BaseException) -> str:
+    """The server's error message: an HTTPError's body, or the response SPARQLWrapper put in its message."""
+    if isinstance(exc, urllib.error.HTTPError):
+        try:
+            return exc.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            return exc.reason if isinstance(exc.reason, str) else ""
+    message = str(exc)
+    if "Response:\n" in message:
+        raw = message.split("Response:\n", 1)[1]
+        try:
+            value = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            return raw
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return ""
+
+
+_SPARQLWRAPPER_STATUS = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404,
+                         "URITooLong": 414, "EndPointInternalError": 500}
+
+
+def _status_advice(status: int, what: str) -> str:
+    if status in (401, 403):
+        return (f"check the credentials in {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}")
+    if status in (404, 405):
+        return ("check the URL (Oxigraph serves queries at /query, updates at /update and the graph "
+                "store at /store)")
+    if status == 400:
+        return "the server rejected the request; fix it as the message says"
+    if status == 413:
+        return "the request is too large for the server; raise its upload limit"
+    if status in TRANSIENT_STATUS:
+        return "the server is busy or restarting; try again later"
+    if status >= 500:
+        return "the server failed; see its log"
+    return f"the server refused the {what}"
+
+
+def failure(exc: BaseException, url: str, what: str, timeout: float | None = None) -> EndpointError:
+    """Turn an exception raised while talking to ``url`` into a one-line :class:`EndpointError`:
+    what failed, where, and what to do."""
+    context = exc.__context__
+    status: int | None = None
+    retry_after: float | None = None
+    if isinstance(exc, urllib.error.HTTPError):
+        status = exc.code
+        retry_after = _retry_after(exc.headers.get("Retry-After") if exc.headers else None)
+    elif type(exc).__name__ in _SPARQLWRAPPER_STATUS:
+        status = (context.code if isinstance(context, urllib.error.HTTPError)
+                  else _SPARQLWRAPPER_STATUS[type(exc).__name__])
+    if status is not None:
+        detail = _one_line(_body_text(exc))
+        return EndpointError(
+            f"{what}: {url} answered HTTP {status}{f' ({detail})' if detail else ''} — "
+            f"{_status_advice(status, what)}",
+            url=url, status=status, transient=status in TRANSIENT_STATUS, retry_after=retry_after)
+    reason: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, ConnectionRefusedError):
+        return EndpointError(f"{what}: cannot reach {url} (connection refused) — {START_HINT}",
+                             url=url, transient=True)
+    if isinstance(reason, socket.gaierror):
+        host = urlsplit(url).hostname or url
+        return EndpointError(f"{what}: unknown host {host!r} in {url} — check the URL", url=url)
+    if isinstance(reason, TimeoutError | socket.timeout):
+        within = f" within {timeout:g} s" if timeout else ""
+        return EndpointError(f"{what}: no answer from {url}{within} — the server may be overloaded; "
+                             "try again or raise --timeout", url=url, transient=True)
+    if isinstance(reason, ssl.SSLError):
+        return EndpointError(f"{what}: TLS error with {url} ({_one_line(str(reason))}) — check the "
+                             "URL's scheme and the server's certificate", url=url)
+    if isinstance(reason, ConnectionError | http.client.HTTPException):
+        return EndpointError(f"{what}: the connection to {url} was lost ({type(reason).__name__}) — "
+                             f"{START_HINT}", url=url, transient=True)
+    if isinstance(exc, ValueError):
+        return EndpointError(f"{what}: {url!r} is not a usable URL ({_one_line(str(exc))}) — give an "
+                             "http(s) URL such as http://127.0.0.1:7878/query", url=url)
+    return EndpointError(f"{what}: {url} failed ({_one_line(str(reason)) or type(reason).__name__}) — "
+                         f"{START_HINT}", url=url, transient=isinstance(reason, OSError))
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value and value.strip().isdigit():
+        return float(value.strip())
+    return None
+
+
+# --- the lexical scan of a query -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # word, var, open, close, string, iri, punct
+    start: int
+    end: int
+    text: str
+
+
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_WORD = re.compile(r"(?:[\w:\-.\u00B7]|\\.|%[0-9A-Fa-f]{2})+")
+_VAR = re.compile(r"[?$]\w+")
+_VARNAME = re.compile(r"\w+")
+
+
+def _tokens(query: str) -> Iterator[_Token]:
+    """The tokens of a SPARQL text that matter for finding groups and keywords; comments are skipped and
+    string literals and IRIs come whole, so braces and '#' inside them are never mistaken for syntax."""
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "'\"":
+            end = _string_end(query, i)
+            yield _Token("string", i, end, query[i:end])
+            i = end
+        elif c == "<" and (m := _IRI.match(query, i)):
+            yield _Token("iri", i, m.end(), m.group())
+            i = m.end()
+        elif c in "?$" and (m := _VAR.match(query, i)):
+            yield _Token("var", i, m.end(), m.group())
+            i = m.end()
+        elif c == "{":
+            yield _Token("open", i, i + 1, c)
+            i += 1
+        elif c == "}":
+            yield _Token("close", i, i + 1, c)
+            i += 1
+        elif m := _WORD.match(query, i):
+            yield _Token("word", i, m.end(), m.group())
+            i = m.end()
+        else:
+            yield _Token("punct", i, i + 1, c)
+            i += 1
+
+
+def _string_end(query: str, start: int) -> int:
+    quote = query[start]
+    long = query.startswith(quote * 3, start)
+    i = start + (3 if long else 1)
+    while i < len(query):
+        c = query[i]
+        if c == "\\":
+            i += 2
+            continue
+        if long:
+            if query.startswith(quote * 3, i):
+                return i + 3
+        elif c == quote:
+            return i + 1
+        elif c in "\r\n":
+            break
+        i += 1
+    line = query.count("\n", 0, start) + 1
+    raise KdgraphError(f"query line {line}: unterminated string literal — close the {quote} quote")
+
+
+def query_form(query: str) -> str | None:
+    """``select``, ``construct``, ``describe`` or ``ask`` — the form of a SPARQL query; None for an update
+    or text that is no query."""
+    for token in _tokens(query):
+        if token.kind == "word":
+            word = token.text.lower()
+            if word in QUERY_FORMS:
+                return word
+            if word in _UPDATE_WORDS:
+                return None
+        elif token.kind == "open":
+            return None
+    return None
+
+
+def _matching_close(tokens: list[_Token], open_index: int) -> int:
+    depth = 0
+    for k in range(open_index, len(tokens)):
+        if tokens[k].kind == "open":
+            depth += 1
+        elif tokens[k].kind == "close":
+            depth -= 1
+            if depth == 0:
+                return k
+    raise KdgraphError("query: unbalanced braces — a '{' is never closed")
+
+
+def _check_term(name: str, term: str) -> str:
+    """The term, re-printed by pyoxigraph, if ``term`` is exactly one IRI or literal in N-Triples syntax."""
+    import pyoxigraph as ox
+
+    sentinel = '"kdgraph-bind-values-sentinel"'
+    document = f"<urn:kdgraph:s> <urn:kdgraph:p> {term} , {sentinel} .\n"
+    problem = f"binding ?{name} = {term[:60]!r} is not one IRI or literal in N-Triples syntax"
+    try:
+        triples = list(ox.parse(document.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, ValueError) as exc:
+        raise KdgraphError(f"{problem} — make it with pyoxigraph, e.g. str(Literal(text))") from exc
+    if len(triples) != 2 or str(triples[1].object) != sentinel:
+        raise KdgraphError(f"{problem} — make it with pyoxigraph, e.g. str(Literal(text))")
+    value = triples[0].object
+    if not isinstance(value, ox.NamedNode | ox.Literal):
+        raise KdgraphError(f"binding ?{name}: a blank node cannot be bound — bind an IRI or a literal")
+    return str(value)
+
+
+def bind_values(query: str, bindings: dict[str, str]) -> str:
+    """``query`` with ``VALUES (?a ?b) { (term term) }`` as the first element of its outermost WHERE group.
+
+    ``bindings`` maps variable names (with or without ``?``) to terms in N-Triples syntax, as pyoxigraph
+    prints them; each is checked to be exactly one IRI or literal. This gives a remote endpoint the
+    pre-binding the embedded store gets from pyoxigraph's ``substitutions`` (SEP-0007). The WHERE group is
+    found by a lexical scan that skips comments, string literals and IRIs; a group holding only a sub-query
+    becomes ``{ VALUES … { SELECT … } }``, and the short form ``CONSTRUCT WHERE { P }`` is first written out
+    as ``CONSTRUCT { P } WHERE { P }``.
+    """
+    if not bindings:
+        return query
+    names: list[str] = []
+    terms: list[str] = []
+    for key, term in bindings.items():
+        name = key[1:] if key[:1] in "?$" else key
+        if not _VARNAME.fullmatch(name):
+            raise KdgraphError(f"binding {key!r}: not a SPARQL variable name — use letters, digits and _")
+        names.append(name)
+        terms.append(_check_term(name, term))
+    tokens = list(_tokens(query))
+    form: str | None = None
+    form_end = 0
+    depth = 0
+    template_seen = False
+    for k, token in enumerate(tokens):
+        if depth == 0 and token.kind == "word" and form is None:
+            word = token.text.lower()
+            if word in QUERY_FORMS:
+                form, form_end = word, token.end
+            elif word in _UPDATE_WORDS:
+                break
+        if token.kind == "close":
+            depth -= 1
+            continue
+        if token.kind != "open":
+            continue
+        depth += 1
+        if depth != 1:
+            continue
+        if form is None:
+            break
+        after_where = k > 0 and tokens[k - 1].kind == "word" and tokens[k - 1].text.lower() == "where"
+        if form == "construct" and not after_where:
+            template_seen = True  # the CONSTRUCT template, not the WHERE group
+            continue
+        clause = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }}"
+        close = _matching_close(tokens, k)
+        inner = tokens[k + 1] if k + 1 < close else None
+        if form == "construct" and not template_seen:
+            body = query[token.end:tokens[close].start]
+            return (f"{query[:form_end]} {{{body}}}{query[form_end:token.end]} {clause}"
+                    f"{query[token.end:]}")
+        if inner is not None and inner.kind == "word" and inner.text.lower() == "select":
+            end = tokens[close].start
+            return (f"{query[:token.end]} {clause} {{{query[token.end:end]}}}"
+                    f"{query[end:]}")
+        return f"{query[:token.end]} {clause}{query[token.end:]}"
+    raise KdgraphError("cannot bind variables: the query has no WHERE group (a SELECT, ASK, CONSTRUCT or "
+                       "DESCRIBE with a { … } pattern is needed)")
+
+
+# --- running a query -----------------------------------------------------------------------------------
+
+def run_remote(query: str, endpoint: str, *, timeout: float = 30.0) -> QueryResult:
+    """Run ``query`` on the SPARQL endpoint ``endpoint`` (HTTP POST) and return its results with every term
+    in N-Triples syntax, as the embedded store gives them. Raises :class:`EndpointError` (a
+    :class:`KdgraphError`) with one line for a server that is down, slow, refuses, or answers nonsense."""
+    from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    check_url(endpoint)
+    form = query_form(query)
+    if form is None:
+        raise KdgraphError("not a SPARQL query — it must be a SELECT, ASK, CONSTRUCT or DESCRIBE (updates "
+                           "are not run)")
+    headers = auth_headers()
+    sparql = SPARQLWrapper(endpoint)
+    sparql.setMethod(POST)
+    sparql.setOnlyConneg(True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # SPARQLWrapper's own guess of the form
+        sparql.setQuery(query)
+    sparql.queryType = form.upper()  # our scan decides, not SPARQLWrapper's regular expression
+    sparql.setReturnFormat(JSON if form in ("select", "ask") else N3)
+    sparql.addCustomHttpHeader("Accept", ACCEPT[form])
+    for name, value in headers.items():
+        sparql.addCustomHttpHeader(name, value)
+    sparql.timeout = timeout  # type: ignore[assignment]  # setTimeout() would truncate to whole seconds
+    try:
+        response = sparql.query().response
+        body = response.read()
+        media = response.headers.get("Content-Type", "")
+    except (SPARQLWrapperException, OSError, http.client.HTTPException, ValueError) as exc:
+        raise failure(exc, endpoint, "SPARQL query", timeout) from exc
+    return _parse(body, media, form, endpoint)
+
+
+def _parse(body: bytes, media: str, form: str, endpoint: str) -> QueryResult:
+    import pyoxigraph as ox
+
+    essence = media.split(";", 1)[0].strip().lower()
+    shown = essence or "no content type"
+
+    def nonsense(detail: str) -> EndpointError:
+        return EndpointError(
+            f"SPARQL query: {endpoint} did not answer with SPARQL results ({shown}: {_one_line(detail)}) — "
+            "is this the query URL of a SPARQL endpoint? (Oxigraph's is http://HOST:PORT/query)",
+            url=endpoint)
+
+    try:
+        if form in ("select", "ask"):
+            results_format = ox.QueryResultsFormat.from_media_type(essence) if essence else None
+            if results_format is None:
+                raise nonsense(body[:80].decode("utf-8", "replace"))
+            answer = ox.parse_query_results(body, format=results_format)
+            if isinstance(answer, ox.QueryBoolean):
+                return QueryResult(kind="ask", boolean=bool(answer))
+            variables = [v.value for v in answer.variables]
+            rows = [[None if s[v] is None else str(s[v]) for v in variables] for s in answer]
+            return QueryResult(kind="select", variables=variables, rows=rows)
+        rdf_format = ox.RdfFormat.from_media_type(essence) if essence else None
+        if rdf_format is None or rdf_format.supports_datasets:
+            raise nonsense(body[:80].decode("utf-8", "replace"))
+        lines = sorted({f"{q.subject} {q.predicate} {q.object} ."
+                        for q in ox.parse(body, format=rdf_format, base_iri=endpoint)})
+        return QueryResult(kind="graph", ntriples=lines)
+    except SyntaxError as exc:
+        raise nonsense(str(exc)) from exc
