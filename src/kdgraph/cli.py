@@ -54,6 +54,11 @@ def main(ctx: click.Context, quiet: bool) -> None:
 
     Exit codes: 0 success, 1 bad input or a failed step (a one-line message says what and where),
     2 wrong usage.
+
+    \b
+    Examples:
+      kdgraph extract --format table
+      kdgraph build --out out
     """
     ctx.obj = State(quiet)
 
@@ -213,7 +218,10 @@ def build(state: State, registry: Path, out: Path, base: str | None) -> None:
               show_default=True, help="Build folder whose kdgraph.ttl is validated without FILE.")
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True, help="Report format.")
-def validate(file: Path | None, out: Path, fmt: str) -> None:
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: pySHACL for SHACL Core, pyoxigraph for the SHACL-SPARQL constraints; "
+                   "pyshacl: pySHACL for everything (slower, same results).")
+def validate(file: Path | None, out: Path, fmt: str, engine: str) -> None:
     """Validate an RDF dump against kdgraph's SHACL shapes.
 
     Exit codes: 0 conforms (warnings allowed), 1 does not conform, 2 could not read the file.
@@ -252,7 +260,7 @@ def validate(file: Path | None, out: Path, fmt: str) -> None:
         message = " ".join(str(exc).split())[:300]
         click.echo(f"Error: {path}: cannot be read as {rdf_format} ({message})", err=True)
         sys.exit(2)
-    report = validate_graph(graph)
+    report = validate_graph(graph, engine=engine)
     if fmt == "text":
         click.echo(report.text())
     elif fmt == "json":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit, urlunsplit
 
 from .records import Identifier, LinkKind, Person, Venue, VenueKind
 
@@ -302,6 +302,15 @@ class NormalizedUrl:
     repairs: tuple[str, ...]
 
 
+def _split(url: str) -> SplitResult:
+    """``urlsplit`` that never raises: a URL it rejects (``https://[paper]arxiv.org``) splits as a
+    bare path, so it carries no host and no identifier."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", url, "", "")
+
+
 _ARXIV_NEW = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?P<version>v\d+)?")
 _ARXIV_OLD = re.compile(r"(?P<id>[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?")
 
@@ -336,7 +345,10 @@ def normalize_url(raw: str) -> NormalizedUrl | None:
         else:
             return None if url.startswith(("#", "mailto:")) else NormalizedUrl(url, ("not a web URL",))
         fixes.append("missing scheme added")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # brackets in the host: the URL is kept as written, and said to be bad
+        return NormalizedUrl(url, (*fixes, f"not a valid URL ({exc})"))
     host = parts.netloc.lower()
     path = parts.path
     if path.endswith(".") and not parts.query:
@@ -354,7 +366,7 @@ def normalize_url(raw: str) -> NormalizedUrl | None:
 
 def identifiers_in(url: str) -> tuple[Identifier, ...]:
     """Identifiers a (normalized) URL carries: arXiv, DOI, OpenReview, CVF, ACL Anthology, NeurIPS, PMLR."""
-    parts = urlsplit(url)
+    parts = _split(url)
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path
     found: list[Identifier] = []
@@ -464,19 +476,19 @@ def classify_link(label: str, url: str) -> tuple[LinkKind, str | None]:
     for kind, names in _LABEL_KINDS:
         if phrase in names or any(w in names for w in words):
             return kind, None
-    host = urlsplit(url).netloc.lower().removeprefix("www.")
+    host = _split(url).netloc.lower().removeprefix("www.")
     if host in _CODE_HOSTS:
         return "code", None
     if host in _VIDEO_HOSTS:
         return "video", None
-    if identifiers_in(url) or urlsplit(url).path.lower().endswith(".pdf"):
+    if identifiers_in(url) or _split(url).path.lower().endswith(".pdf"):
         return "paper", None
     return "other", None
 
 
 def code_repository(url: str) -> str | None:
     """The repository a code link belongs to (``host/owner/repo``, lower-cased), or None."""
-    parts = urlsplit(url)
+    parts = _split(url)
     host = parts.netloc.lower().removeprefix("www.")
     segments = [s for s in parts.path.split("/") if s]
     if host in _CODE_HOSTS and len(segments) >= 2:

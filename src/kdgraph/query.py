@@ -210,16 +210,21 @@ def where_group(text: str) -> int:
     raise QuerySyntaxError("the query has no WHERE group to bind parameters in")
 
 
-def bind_values(text: str, binds: dict[str, str]) -> str:
+def bind_values(text: str, binds: dict[str, str], *, rows: bool = False) -> str:
     """The query with ``VALUES (?a ?b) { (term term) }`` first in its WHERE group.
 
-    ``binds`` maps variable names to terms already serialized in N-Triples/SPARQL syntax (by pyoxigraph).
+    ``binds`` maps variable names to terms already serialized in N-Triples/SPARQL syntax (by
+    pyoxigraph). With ``rows``, one variable takes each of several space-separated terms in turn.
     """
     if not binds:
         return text
     names = sorted(binds)
-    block = (f" VALUES ({' '.join('?' + v for v in names)}) "
-             f"{{ ({' '.join(binds[v] for v in names)}) }} ")
+    if rows:
+        (name,) = names
+        block = f" VALUES ?{name} {{ {binds[name]} }} "
+    else:
+        block = (f" VALUES ({' '.join('?' + v for v in names)}) "
+                 f"{{ ({' '.join(binds[v] for v in names)}) }} ")
     at = where_group(text)
     return text[:at] + block + text[at:]
 

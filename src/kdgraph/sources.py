@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KdgraphError
+from .normalize import ascii_fold
 
 DEFAULT_REGISTRY = Path("data") / "sources.toml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -33,7 +34,7 @@ class Source:
 
 def source_for_file(path: Path, reader: str = "markdown") -> Source:
     """A source for a file given on the command line rather than in the registry."""
-    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "list"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(path.stem).lower()).strip("-") or "list"
     return Source(id=slug[:64], title=path.name, path=path, origin=path.resolve().as_uri(),
                   reader=reader)
 
