@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SDO
 
 from kdgraph import vocab
+from kdgraph.paths import project_file
 from kdgraph.vocab import BIBO, CODEMETA, KD
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,14 +196,14 @@ def test_vocab_constants() -> None:
 
 
 @pytest.mark.parametrize("name", ["kdgraph.ttl", "topics.ttl", "frameworks.ttl"])
-def test_ontology_path(name: str) -> None:
-    path = vocab.ontology_path(name)
+def test_ontology_file(name: str) -> None:
+    path = project_file("ontology", name)
     assert path.is_file() and path.name == name and path.parent.name == "ontology"
 
 
-def test_ontology_path_errors() -> None:
+def test_project_file_errors() -> None:
     with pytest.raises(FileNotFoundError, match=r"topics\.ttl"):
-        vocab.ontology_path("no-such-file.ttl")
+        project_file("ontology", "no-such-file.ttl")
     with pytest.raises(ValueError):
-        vocab.ontology_path("../pyproject.toml")
-    assert vocab.shapes_path("paper.ttl").is_file()
+        project_file("ontology", "../pyproject.toml")
+    assert project_file("shapes", "paper.ttl").is_file()

@@ -111,11 +111,14 @@ def _body_text(exc: BaseException) -> str:
     return ""
 
 
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.DOTALL | re.IGNORECASE)
 _SPARQLWRAPPER_STATUS = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404,
                          "URITooLong": 414, "EndPointInternalError": 500}
 
 
-def _status_advice(status: int, what: str) -> str:
+def _status_advice(status: int, location: str | None) -> str:
+    if 300 <= status < 400:
+        return f"the server redirects{f' to {location}' if location else ''}; use that URL"
     if status in (401, 403):
         return (f"check the credentials in {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}")
     if status in (404, 405):
@@ -129,7 +132,7 @@ def _status_advice(status: int, what: str) -> str:
         return "the server is busy or restarting; try again later"
     if status >= 500:
         return "the server failed; see its log"
-    return f"the server refused the {what}"
+    return "see the server's message and its documentation"
 
 
 def failure(exc: BaseException, url: str, what: str, timeout: float | None = None) -> EndpointError:
@@ -138,17 +141,22 @@ def failure(exc: BaseException, url: str, what: str, timeout: float | None = Non
     context = exc.__context__
     status: int | None = None
     retry_after: float | None = None
+    location: str | None = None
     if isinstance(exc, urllib.error.HTTPError):
         status = exc.code
         retry_after = _retry_after(exc.headers.get("Retry-After") if exc.headers else None)
+        location = exc.headers.get("Location") if exc.headers else None
     elif type(exc).__name__ in _SPARQLWRAPPER_STATUS:
         status = (context.code if isinstance(context, urllib.error.HTTPError)
                   else _SPARQLWRAPPER_STATUS[type(exc).__name__])
     if status is not None:
-        detail = _one_line(_body_text(exc))
+        detail = _body_text(exc)
+        if "<html" in detail[:500].lower():  # an error page: its text, not its markup
+            detail = _MARKUP.sub(" ", detail)
+        detail = _one_line(detail)
         return EndpointError(
             f"{what}: {url} answered HTTP {status}{f' ({detail})' if detail else ''} — "
-            f"{_status_advice(status, what)}",
+            f"{_status_advice(status, location)}",
             url=url, status=status, transient=status in TRANSIENT_STATUS, retry_after=retry_after)
     reason: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, ConnectionRefusedError):

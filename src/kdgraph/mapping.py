@@ -22,8 +22,8 @@ from .extract import Extraction
 from .normalize import title_key
 from .reconcile import ItemNode, PaperNode, Reconciled, repo_key
 from .records import Record, Venue
-from .uris import DEFAULT_BASE, Minter, slug
-from .vocab import BIBO, CODEMETA, KD
+from .uris import Minter, slug
+from .vocab import BIBO, CODEMETA, FRAMEWORK_SCHEME, KD
 
 Quad = tuple[URIRef, URIRef, Node, URIRef]
 
@@ -166,10 +166,11 @@ class _Builder:
         for concept in topics.concepts("frameworks.ttl"):
             if key in concept.phrases:
                 return URIRef(concept.iri)
-        node = URIRef(f"{DEFAULT_BASE}framework/{slug(name)}")
+        node = URIRef(f"{FRAMEWORK_SCHEME}/{slug(name)}")
         self.add(node, RDF.type, SKOS.Concept)
-        self.add(node, SKOS.prefLabel, Literal(name))
-        self.add(node, SKOS.inScheme, URIRef(f"{DEFAULT_BASE}framework"))
+        self.add(node, SKOS.prefLabel, Literal(name, lang="en"))
+        self.add(node, SKOS.inScheme, FRAMEWORK_SCHEME)
+        self.add(node, SKOS.topConceptOf, FRAMEWORK_SCHEME)
         return node
 
     def links(self, paper: URIRef, record: Record) -> None:

@@ -22,7 +22,13 @@ def project_dir(name: str) -> Path:
 
 
 def project_file(folder: str, name: str) -> Path:
-    path = project_dir(folder) / name
+    """A file of one of those folders, by plain file name (``project_file("ontology", "topics.ttl")``)."""
+    if Path(name).name != name:
+        raise ValueError(f"{name!r} is not a plain file name; give a name such as 'topics.ttl'")
+    directory = project_dir(folder)
+    path = directory / name
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: kdgraph's own file is missing — reinstall kdgraph")
+        known = ", ".join(sorted(p.name for p in directory.iterdir() if p.is_file())) or "none"
+        raise FileNotFoundError(f"{path}: kdgraph's own file is missing (files there: {known}) — "
+                                "reinstall kdgraph")
     return path

@@ -23,26 +23,11 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, SDO, VOID, XSD
 from . import __version__
 from .paths import project_file
 from .uris import Minter
-from .vocab import BIBO, CODEMETA, KD
+from .vocab import BIBO, KD, PREFIXES
 
 if TYPE_CHECKING:
     from .mapping import Quad
 
-PREFIXES: dict[str, str] = {
-    "schema": str(SDO),
-    "bibo": str(BIBO),
-    "kd": str(KD),
-    "codemeta": str(CODEMETA),
-    "dcterms": str(DCTERMS),
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": str(RDF),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": str(XSD),
-    "owl": str(OWL),
-    "void": str(VOID),
-    "dcat": str(DCAT),
-    "prov": str(PROV),
-}
 DUMPS = {
     "kdgraph.ttl": "text/turtle",
     "kdgraph.jsonld": "application/ld+json",

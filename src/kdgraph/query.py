@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import KdgraphError
+from .namespaces import DEFAULT_BASE
+from .namespaces import PREFIXES as VOCAB_PREFIXES
 from .paths import project_dir
 from .results import QueryResult
 
@@ -28,17 +30,9 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
 PARAM_TYPES = ("iri", "string", "integer", "year")
-PREFIXES = {
-    "schema": "https://schema.org/",
-    "bibo": "http://purl.org/ontology/bibo/",
-    "kd": "https://w3id.org/kdgraph/ontology#",
-    "topic": "https://w3id.org/kdgraph/topic/",
-    "framework": "https://w3id.org/kdgraph/framework/",
-    "paper": "https://w3id.org/kdgraph/paper/",
-    "person": "https://w3id.org/kdgraph/person/",
-    "venue": "https://w3id.org/kdgraph/venue/",
-    "list": "https://w3id.org/kdgraph/list/",
-}
+# prefixed names a parameter value may use (topic:online, paper:…), besides full IRIs
+PREFIXES = {**VOCAB_PREFIXES, **{name: f"{DEFAULT_BASE}{name}/" for name in (
+    "topic", "framework", "paper", "person", "venue", "code", "list", "id", "resource")}}
 
 
 @dataclass(frozen=True, slots=True)

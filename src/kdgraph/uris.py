@@ -11,8 +11,8 @@ import re
 from urllib.parse import quote
 
 from .normalize import ascii_fold
+from .vocab import DEFAULT_BASE
 
-DEFAULT_BASE = "https://w3id.org/kdgraph/"
 MAX_SLUG = 80
 
 

@@ -11,8 +11,6 @@ that the two agree, that every BIBO term exists in BIBO and every schema.org ter
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import URIRef
 from rdflib.namespace import (
     DCAT,
@@ -30,6 +28,8 @@ from rdflib.namespace import (
     Namespace,
 )
 
+from .namespaces import DEFAULT_BASE, KD_NAMESPACE, PREFIXES
+
 __all__ = [
     "BIBO",
     "CODEMETA",
@@ -39,7 +39,6 @@ __all__ = [
     "FRAMEWORK_SCHEME",
     "KD",
     "KD_NAMESPACE",
-    "ONTOLOGY_DIR",
     "ONTOLOGY_IRI",
     "OWL",
     "PREFIXES",
@@ -48,21 +47,13 @@ __all__ = [
     "RDFS",
     "SDO",
     "SH",
-    "SHAPES_DIR",
     "SHAPES_NAMESPACE",
     "SKOS",
     "TOPIC_SCHEME",
     "VOID",
     "XSD",
-    "ontology_path",
-    "shapes_path",
 ]
 
-DEFAULT_BASE = "https://w3id.org/kdgraph/"
-"""The default base ``B`` of every minted IRI (see docs/model.md); ``--base`` overrides it."""
-
-KD_NAMESPACE = "https://w3id.org/kdgraph/ontology#"
-"""Namespace of the ``kd:`` terms. Fixed: it does not follow ``--base``."""
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/kdgraph/ontology")
 TOPIC_SCHEME = URIRef(DEFAULT_BASE + "topic")
@@ -72,10 +63,6 @@ FRAMEWORK_SCHEME = URIRef(DEFAULT_BASE + "framework")
 
 SHAPES_NAMESPACE = Namespace("https://w3id.org/kdgraph/shapes#")
 """Namespace of the SHACL shapes in ``shapes/``."""
-
-_REPO_ROOT = Path(__file__).resolve().parents[2]
-ONTOLOGY_DIR = _REPO_ROOT / "ontology"
-SHAPES_DIR = _REPO_ROOT / "shapes"
 
 
 class BIBO(DefinedNamespace):
@@ -127,46 +114,7 @@ class KD(DefinedNamespace):
     TopPriority: URIRef  # first reading priority (:star2:)
     SecondPriority: URIRef  # second reading priority (:star:)
 
-
-PREFIXES: dict[str, str] = {
-    "schema": str(SDO),
-    "bibo": str(BIBO),
-    "codemeta": str(CODEMETA),
-    "kd": KD_NAMESPACE,
-    "dcterms": str(DCTERMS),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "void": str(VOID),
-    "dcat": str(DCAT),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-}
-"""Preferred prefix for each namespace, for binding graphs and writing SPARQL prologues."""
-
-
-def _data_path(folder: Path, name: str) -> Path:
-    if Path(name).name != name:
-        raise ValueError(f"{name!r} is not a plain file name; give a name such as 'topics.ttl'")
-    path = folder / name
-    if not path.is_file():
-        known = ", ".join(sorted(p.name for p in folder.glob("*.ttl"))) or "none"
-        raise FileNotFoundError(f"{path} does not exist; files in {folder}: {known}")
-    return path
-
-
-def ontology_path(name: str) -> Path:
-    """Return the path of ``name`` in the repository's ``ontology/`` folder.
-
-    >>> ontology_path("topics.ttl").name
-    'topics.ttl'
-
-    Raises :class:`FileNotFoundError` (naming the files that exist) when there is no such file.
-    """
-    return _data_path(ONTOLOGY_DIR, name)
-
-
-def shapes_path(name: str) -> Path:
-    """Return the path of ``name`` in the repository's ``shapes/`` folder (see :func:`ontology_path`)."""
-    return _data_path(SHAPES_DIR, name)
+for _prefix, _ns in (("schema", SDO), ("bibo", BIBO), ("codemeta", CODEMETA), ("kd", KD),
+                     ("dcterms", DCTERMS), ("skos", SKOS), ("prov", PROV), ("void", VOID),
+                     ("dcat", DCAT), ("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("xsd", XSD)):
+    assert PREFIXES[_prefix] == str(_ns), _prefix  # namespaces.py must agree with rdflib's
