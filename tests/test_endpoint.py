@@ -19,14 +19,13 @@ from kdgraph.endpoint import (
     START_HINT,
     EndpointError,
     auth_headers,
-    bind_values,
     failure,
-    query_form,
     run_remote,
 )
 from kdgraph.errors import KdgraphError
 from kdgraph.load import load, put_graph
 from kdgraph.results import QueryResult
+from kdgraph.sparql_text import bind_values, query_form
 from oxigraph_server import OxigraphServer, RecordingProxy, built_out, start_server
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -15,8 +15,9 @@ from graph_fixtures import REPO
 from kdgraph.build import BuildResult
 from kdgraph.cli import main
 from kdgraph.errors import KdgraphError
-from kdgraph.query import bind_values, bindings, canned_queries, parse_query, resolve, run_store
+from kdgraph.query import bindings, canned_queries, parse_query, resolve, run_store
 from kdgraph.results import plain
+from kdgraph.sparql_text import bind_values
 from kdgraph.store import open_store
 
 EXPECTED = Path(__file__).parent / "expected" / "queries"
@@ -98,18 +99,6 @@ def test_injection_value_is_just_a_string(built: BuildResult) -> None:
     assert len(open_store(built.out)) == before
     text = bind_values(resolve("author-papers").text, {"name": '"x\\" } ; DROP ALL ; #"'})
     assert 'VALUES (?name) { ("x\\" } ; DROP ALL ; #") }' in text
-
-
-def test_bind_values_finds_the_where_group() -> None:
-    q = ('PREFIX a: <http://x/{}> # { not this\nSELECT ?s WHERE { ?s ?p "{" . '
-         'FILTER (?s != <http://y/}>) }')
-    bound = bind_values(q, {"p": "<http://p>"})
-    assert 'WHERE { VALUES (?p) { (<http://p>) }  ?s ?p "{"' in bound
-    construct = "CONSTRUCT { ?s ?p ?o } { ?s ?p ?o }"
-    assert bind_values(construct, {"s": "<http://s>"}).startswith(
-        "CONSTRUCT { ?s ?p ?o } { VALUES (?s)")
-    ask = "ASK { ?s ?p ?o }"
-    assert bind_values(ask, {"s": "<http://s>"}) == "ASK { VALUES (?s) { (<http://s>) }  ?s ?p ?o }"
 
 
 def test_ask_sets_the_exit_code(built: BuildResult) -> None:

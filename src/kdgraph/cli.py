@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
+from .cli_load import load
 from .errors import KdgraphError
 
 if TYPE_CHECKING:
@@ -335,7 +336,7 @@ def query(query_spec: str, params: tuple[str, ...], out: Path, endpoint: str | N
         binds = bindings(canned, _param(params))
         if endpoint:
             from .endpoint import run_remote
-            from .query import bind_values
+            from .sparql_text import bind_values
 
             text = bind_values(canned.text, {k: str(v) for k, v in binds.items()})
             result = run_remote(text, endpoint, timeout=timeout)
@@ -376,6 +377,8 @@ def query(query_spec: str, params: tuple[str, ...], out: Path, endpoint: str | N
     else:
         raise click.UsageError("--format turtle is for CONSTRUCT and DESCRIBE queries")
 
+
+main.add_command(load)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

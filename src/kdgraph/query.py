@@ -25,6 +25,7 @@ from .namespaces import DEFAULT_BASE
 from .namespaces import PREFIXES as VOCAB_PREFIXES
 from .paths import project_dir
 from .results import QueryResult
+from .sparql_text import bind_values
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -148,79 +149,6 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ox.NamedNod
             raise KdgraphError(f"query {query.name!r} needs --param {p.name}=VALUE ({p.type})")
         out[p.name] = term(value, p.type, p.name)
     return out
-
-
-def where_group(text: str) -> int:
-    """Index just after the ``{`` that opens the query's WHERE group.
-
-    A small lexical scan: comments, string literals and IRIs are skipped, so a ``{`` inside them does
-    not count. The group is the one after the top-level ``WHERE`` keyword, else (``SELECT ?x {…}``,
-    ``ASK {…}``) the first top-level group, or for ``CONSTRUCT {template} {pattern}`` the second.
-    """
-    i, n, depth = 0, len(text), 0
-    groups: list[int] = []
-    form = ""
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c == "<":
-            m = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
-            if m:
-                i += m.end()
-                continue
-        if c.isalpha() and depth == 0 and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "?$_:")):
-            m = re.match(r"[A-Za-z]+", text[i:])
-            assert m is not None
-            word = m.group(0).upper()
-            if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not form:
-                form = word
-            if word == "WHERE":
-                k = text.find("{", i)
-                if k >= 0:
-                    return k + 1
-            i += m.end()
-            continue
-        if c == "{":
-            if depth == 0:
-                groups.append(i + 1)
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        i += 1
-    if form == "CONSTRUCT" and len(groups) >= 2:
-        return groups[1]
-    if groups:
-        return groups[0]
-    raise QuerySyntaxError("the query has no WHERE group to bind parameters in")
-
-
-def bind_values(text: str, binds: dict[str, str], *, rows: bool = False) -> str:
-    """The query with ``VALUES (?a ?b) { (term term) }`` first in its WHERE group.
-
-    ``binds`` maps variable names to terms already serialized in N-Triples/SPARQL syntax (by
-    pyoxigraph). With ``rows``, one variable takes each of several space-separated terms in turn.
-    """
-    if not binds:
-        return text
-    names = sorted(binds)
-    if rows:
-        (name,) = names
-        block = f" VALUES ?{name} {{ {binds[name]} }} "
-    else:
-        block = (f" VALUES ({' '.join('?' + v for v in names)}) "
-                 f"{{ ({' '.join(binds[v] for v in names)}) }} ")
-    at = where_group(text)
-    return text[:at] + block + text[at:]
 
 
 def run_store(store: ox.Store, text: str, binds: dict[str, ox.NamedNode | ox.Literal]) -> QueryResult:

@@ -129,7 +129,7 @@ def _sparql_constraints(data: Graph, shapes: Graph) -> tuple[Graph, list[Finding
     from rdflib import Graph
     from rdflib.namespace import SH
 
-    from .query import bind_values
+    from .sparql_text import bind_values
 
     core = Graph()
     for triple in shapes:
@@ -161,8 +161,7 @@ def _sparql_constraints(data: Graph, shapes: Graph) -> tuple[Graph, list[Finding
             f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
             for decl in shapes.objects(constraint, SH.prefixes)
             for d in shapes.objects(decl, SH.declare))
-        query = bind_values(prefixes + text, {"this": " ".join(f"<{n}>" for n in sorted(focus))},
-                            rows=True)
+        query = bind_values(prefixes + text, {"this": [f"<{n}>" for n in sorted(focus)]})
         severity = str(shapes.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
         message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
         solutions = store.query(query)
