@@ -176,3 +176,55 @@ def test_queries_command_lists_names_and_parameters() -> None:
     assert result.exit_code == 0
     assert "online-kd-pytorch: Online-KD papers with PyTorch code" in result.stdout
     assert "--param since=<year> (default 2019)" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real Oxigraph server on a free 127.0.0.1 port, loaded with `kdgraph load`, whose default
+    graph is the union of the named graphs like the embedded store's."""
+    from kdgraph.load import load
+    from oxigraph_server import start_server
+
+    server = start_server(tmp_path_factory.mktemp("query-server") / "store", union_default_graph=True)
+    try:
+        load(built.out, server.query_url)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
+def test_embedded_store_and_server_agree_row_for_row(built: BuildResult, server, path: Path) -> None:  # type: ignore[no-untyped-def]
+    from kdgraph.endpoint import run_remote
+
+    query = resolve(path.stem)
+    binds = bindings(query, {})
+    embedded = run_store(open_store(built.out), query.text, binds)
+    remote = run_remote(bind_values(query.text, {k: str(v) for k, v in binds.items()}),
+                        server.query_url)
+    assert remote.kind == embedded.kind
+    assert remote.variables == embedded.variables
+    assert remote.rows == embedded.rows
+    assert remote.boolean == embedded.boolean
+    assert remote.ntriples == embedded.ntriples
+    assert embedded.rows or embedded.ntriples or embedded.boolean is not None
+
+
+def test_cli_endpoint_option_gives_the_embedded_answer(built: BuildResult, server) -> None:  # type: ignore[no-untyped-def]
+    local = run(built, "data-free-since", "--param", "since=2020", "--format", "csv")
+    remote = CliRunner().invoke(main, ["query", "data-free-since", "--param", "since=2020", "--format",
+                                       "csv", "--endpoint", server.query_url])
+    assert remote.exit_code == 0 and local[0] == 0
+    assert remote.stdout == local[1]
+    injected = CliRunner().invoke(main, ["query", "author-papers", "--param", f"name={INJECTION}",
+                                         "--endpoint", server.query_url, "--format", "csv"])
+    assert injected.exit_code == 0 and injected.stdout.strip() == "year,title,position,paper"
+
+
+def test_unreachable_endpoint_is_one_line(built: BuildResult) -> None:
+    from oxigraph_server import free_port
+
+    result = CliRunner().invoke(main, ["query", "online-kd-pytorch", "--endpoint",
+                                       f"http://127.0.0.1:{free_port()}/query", "--timeout", "2"])
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
