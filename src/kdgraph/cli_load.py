@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .cli_common import CONTEXT_SETTINGS
 from .errors import KdgraphError
 
 
@@ -18,7 +19,7 @@ def _quiet() -> bool:
     return bool(getattr(obj, "quiet", False)) if obj is not None else False
 
 
-@click.command("load", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.command("load", context_settings=CONTEXT_SETTINGS)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="Build folder whose kdgraph.nq is loaded.")
 @click.option("--endpoint", metavar="QUERY_URL", required=True,
