@@ -209,12 +209,46 @@ def year_only(text: str) -> int | None:
     return int(m.group("year")) if m else None
 
 
+_DATE = re.compile(rf"{_YEAR}(?:[-./](?:0?[1-9]|1[0-2])(?:[-./](?:0?[1-9]|[12]\d|3[01]))?)?")
+
+
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?", re.IGNORECASE)
+
+
+def date_year(text: str) -> int | None:
+    """The year of a date cell or field: ``2021``, ``2023-11``, ``2023/11/05``, ``(2019.05)``,
+    ``Nov 2023``."""
+    written = clean_space(text).strip(" ()[].")
+    m = _DATE.fullmatch(written) or _DATE.fullmatch(clean_space(_MONTH.sub(" ", written)))
+    return int(m.group("year")) if m else None
+
+
+_ARXIV_VENUE = re.compile(
+    r"arxiv(?:\s+preprint)?\s*(?::|abs/|\s)\s*(?P<id>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?:v\d+)?",
+    re.IGNORECASE,
+)
+
+
+def arxiv_venue(text: str) -> tuple[Venue, Identifier] | None:
+    """An arXiv identifier written as the venue (``arXiv:2104.00001``, ``arXiv preprint
+    arXiv:1503.02531``): the preprint venue with the year the identifier encodes, and the identifier."""
+    written = clean_space(text).strip(" ,;()[]")
+    written = written[:-1] if written.endswith(".") else written
+    m = _ARXIV_VENUE.fullmatch(re.sub(r"^arxiv(?:\s+preprint)?\s+(?=arxiv)", "", written, flags=re.I))
+    if not m or not 1 <= int(m.group("mm")) <= 12:
+        return None
+    year = 2000 + int(m.group("yy"))
+    return (Venue(series="arXiv", year=year, text=written, kind="preprint"),
+            Identifier("arXiv", m.group("id")))
+
+
 # -------------------------------------------------------------------------------------------- people
 
 _PARTICLES = {"van", "von", "de", "der", "den", "di", "da", "del", "della", "le", "la", "du", "dos",
               "bin", "al", "ten", "ter", "y", "zu"}
 _INITIALS = re.compile(r"^[A-Z]\.?(?:\s*-?\s*[A-Z]\.?)*$")
-_ET_AL = re.compile(r",?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
+# "et al." in its many spellings: "et al", "et. al.", "et.al.", "etal", "et alii", "& al.", "and others"
+_ET_AL = re.compile(r",?\s*(?:\bet\.?\s*al(?:ii|ia)?\b\.?|&\s*al\.|\band\s+others\b\.?)", re.IGNORECASE)
 _GLUED = re.compile(r"^(?P<a>[A-Z][a-z]{2,})(?P<b>[A-Z][a-z]{1,})$")
 
 
@@ -243,11 +277,36 @@ def looks_like_names(text: str) -> bool:
     return True
 
 
+def _full_word(word: str) -> bool:
+    return len(word) >= 2 and word[0].isupper() and word.replace("-", "").replace("'", "").isalpha()
+
+
+def _mla_first(parts: list[str], et_al: bool, line: str) -> bool:
+    """Whether an author list starts with one inverted name, as MLA writes it: ``Surname, Given`` then
+    (if more) names in the usual order. The surname is one word and the given name one full word,
+    perhaps followed by initials (``Hinton, Geoffrey E.``). Two parts are read so only before ``et al.``
+    (``Chen, Guobin et al.``, ``Lopes, Raphael Gontijo et al.``); elsewhere ``Hinton, Dean`` stays two
+    surnames."""
+    if len(parts) < 2 or len(parts[0].split()) != 1 or not _full_word(parts[0]):
+        return False
+    if not re.match(rf"\s*{re.escape(parts[0])}\s*,\s*{re.escape(parts[1])}", line):
+        return False  # "Attend and Tell": the surname and the given name are joined by a comma
+    given = parts[1].split()
+    if not given or not _full_word(given[0]):
+        return False
+    if len(parts) == 2:  # "Lopes, Raphael Gontijo et al.": a second given name is read only here
+        return et_al and len(given) <= 3 and all(_full_word(w) or _is_initials(w) for w in given)
+    if not all(_is_initials(w) for w in given[1:]):
+        return False
+    return all(len(p.split()) >= 2 for p in parts[2:])
+
+
 def parse_authors(text: str) -> ParsedAuthors:
     """Split an author line into persons, in order.
 
     Handles ``A, B and C``, Oxford commas, ``&``, trailing periods, full-width commas, ``et al.`` and the
-    ``Last, F.`` form (``Hinton, G., Vinyals, O., & Dean, J.`` → G. Hinton, O. Vinyals, J. Dean). Footnote
+    ``Last, F.`` form (``Hinton, G., Vinyals, O., & Dean, J.`` → G. Hinton, O. Vinyals, J. Dean), and the
+    MLA form with only the first author inverted (``Ba, Jimmy, and Rich Caruana``). Footnote
     digits glued to a name are removed and names glued together (``HaigangGong``) are split; both are
     reported as doubts.
     """
@@ -262,6 +321,10 @@ def parse_authors(text: str) -> ParsedAuthors:
         _is_initials(parts[i]) for i in range(1, len(parts), 2)
     ) and not any(_is_initials(parts[i]) for i in range(0, len(parts), 2))
     persons: list[Person] = []
+    if not inverted and _mla_first(parts, et_al, line):
+        # "Ba, Jimmy, and Rich Caruana", "Chen, Guobin et al.": the first author inverted, the rest not
+        persons.append(Person(name=f"{parts[1]} {parts[0]}", as_written=f"{parts[0]}, {parts[1]}"))
+        parts = parts[2:]
     if inverted:
         for i in range(0, len(parts), 2):
             letters = re.findall(r"[A-Z]", parts[i + 1])
@@ -272,6 +335,7 @@ def parse_authors(text: str) -> ParsedAuthors:
     for part in parts:
         written = part
         name = re.sub(r"(?<!\b[A-Z])\.+$", "", part.strip()).strip()
+        name = re.sub(r"\b([A-Z])\.(?=[A-Z][a-z])", r"\1. ", name)  # "J.Dean" → "J. Dean"
         if re.search(r"[A-Za-z]\d+$", name):
             stripped = re.sub(r"\d+$", "", name)
             doubts.append(f"footnote digits removed from author name {name!r} → {stripped!r}")
@@ -289,6 +353,146 @@ def parse_authors(text: str) -> ParsedAuthors:
         if name:
             persons.append(Person(name=name, as_written=written))
     return ParsedAuthors(tuple(persons), tuple(doubts), et_al)
+
+
+# ------------------------------------------------------------------------------------------ bylines
+
+_PUBLISHER_WORDS = {"IEEE", "ACM", "PROCEEDINGS", "PROC", "CONFERENCE", "WORKSHOP", "JOURNAL",
+                    "TRANSACTIONS", "PREPRINT", "SPRINGER", "ELSEVIER", "ARXIV", "OPENREVIEW"}
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """What follows a title in a citation: the author text as written (``et al.`` kept), and the venue
+    or date that ends it, if any (a bare year is a venue without series)."""
+
+    authors: str
+    venue: Venue | None
+    identifier: Identifier | None = None
+
+    @property
+    def et_al(self) -> bool:
+        return bool(_ET_AL.search(self.authors))
+
+    @property
+    def parts(self) -> list[str]:
+        return _name_parts(self.authors)
+
+
+def _name_parts(text: str) -> list[str]:
+    line = _ET_AL.sub("", clean_space(text)).strip(" ,;.")
+    return [p for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", line) if p]
+
+
+def _last_chunk(text: str) -> tuple[str, str]:
+    """Split text at its last separator: a comma, a semicolon, a period before a space, or the end of
+    ``et al.``. Returns (head, chunk); the head is empty when there is no separator."""
+    cut = 0
+    for m in re.finditer(r"[,;]|\.\s", text):
+        cut = m.end()
+    for m in _ET_AL.finditer(text):
+        cut = max(cut, m.end())
+    return text[:cut], text[cut:]
+
+
+def _byline_venue(chunk: str) -> Venue | None:
+    """A venue that ends a byline: a known series (with or without a year), a journal, or a date."""
+    text = clean_space(chunk)
+    if not re.search(r"[A-Za-z0-9]", text):
+        return None
+    year = date_year(text)
+    if year is not None:
+        return Venue(series=None, year=year, text=text.strip(" ()[]."))
+    venue = parse_venue(text, require_known=True)
+    if venue is None or venue.series is None:
+        return None
+    if venue.series in _KNOWN.values() or venue.kind == "journal":
+        return venue
+    return None
+
+
+def _venue_words(text: str) -> bool:
+    return any(w.strip(",.;:()").upper() in _KNOWN or w.strip(",.;:()").upper() in _PUBLISHER_WORDS
+               for w in text.split())
+
+
+def parse_byline(text: str, *, strict: bool = False) -> Byline | None:
+    """Read what follows a title as authors, then an optional venue or date: ``Author One, Author Two,
+    2019``, ``A, B, CVPR 2022``, ``,A,B,2019``, ``Surname, First et al. CVPR 2020``, ``Hinton et al.
+    arXiv:1503.02531``, ``A B, C D`` (no year). None when the text does not start with person names.
+
+    With ``strict`` (for a title that has no link, where the title's own commas could be taken for
+    author separators) every name must have two words or more, or the list be in ``Last, F.`` or MLA
+    form.
+    """
+    rest = clean_space(text).strip(" ,;:-–—")
+    venue: Venue | None = None
+    identifier: Identifier | None = None
+    m = re.search(r"(?:^|(?<=[\s,;.(]))arxiv\b[^,;]*$", rest, re.IGNORECASE)
+    found = arxiv_venue(m.group(0)) if m else None
+    if m and found:
+        venue, identifier = found
+        rest = rest[: m.start()]
+    else:
+        head, chunk = _last_chunk(rest.rstrip(" ."))
+        venue = _byline_venue(chunk) if head else None
+        if venue is not None:
+            rest = head
+            if venue.series is None:  # a bare date: a venue may stand before it ("CVPR, 2022")
+                head2, chunk2 = _last_chunk(head.rstrip(" ,;."))
+                series = _byline_venue(chunk2) if head2 else None
+                if series is not None and series.series is not None and series.year is None:
+                    venue = Venue(series=series.series, year=venue.year,
+                                  text=f"{clean_space(chunk2)} {venue.text}", kind=series.kind,
+                                  workshop=series.workshop)
+                    rest = head2
+        else:
+            ym = re.search(rf"\s\(?{_YEAR}\)?$", rest.rstrip(" ."))  # "Author Two 2019": no comma
+            if ym:
+                venue = Venue(series=None, year=int(ym.group("year")), text=ym.group("year"))
+                rest = rest[: ym.start()]
+    authors = rest.strip(" ,;:-–—")
+    authors = authors[:-1] if authors.endswith(".") and not re.search(r"\b[A-Z]\.$", authors) else authors
+    parts = _name_parts(authors)
+    if not parts or _venue_words(_ET_AL.sub("", authors)):
+        return None
+    if not looks_like_names(_ET_AL.sub("", authors)):
+        return None
+    if strict:
+        line = _ET_AL.sub("", authors)
+        full_names = all(len(p.split()) >= 2 for p in parts)
+        inverted = len(parts) % 2 == 0 and all(_is_initials(parts[i]) for i in range(1, len(parts), 2))
+        if not (full_names or inverted or _mla_first(parts, bool(_ET_AL.search(authors)), line)):
+            return None
+    return Byline(authors=authors, venue=venue, identifier=identifier)
+
+
+def split_title_byline(text: str) -> tuple[str, Byline] | None:
+    """Split a citation written as plain text into its title and byline.
+
+    ``Title. Surname, First et al. CVPR 2020`` splits at the first sentence end (``.``, ``?``, ``!``)
+    followed by a byline with a venue, a date, ``et al.`` or two full names; ``Title, Author One, Author
+    Two, 2019`` splits at the first comma followed by a byline of full names that ends in a venue or a
+    date (a title may hold commas, so a byline without either is not looked for there).
+    """
+    text = clean_space(text)
+    for m in re.finditer(r"[.?!](?=\s+\S)", text):
+        title = text[: m.start()] if m.group() == "." else text[: m.end()]
+        if not title_key(title) or re.search(r"\b[A-Z]$", title):  # not after an initial
+            continue
+        byline = parse_byline(text[m.end():])
+        if byline is None:
+            continue
+        if byline.venue is not None or byline.et_al or parse_byline(text[m.end():], strict=True):
+            return title, byline
+    for m in re.finditer(r",", text):
+        title = text[: m.start()]
+        if not title_key(title):
+            continue
+        byline = parse_byline(text[m.end():], strict=True)
+        if byline is not None and byline.venue is not None:
+            return title, byline
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- URLs

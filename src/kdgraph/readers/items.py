@@ -89,7 +89,7 @@ def segments_of(element: lxml.html.HtmlElement, *, bold: bool = False) -> list[S
         elif tag in _CODE:
             out.append(Segment("code", child.text_content(), bold=bold))
         elif tag == "br":
-            out.append(Segment("text", " ", bold=bold))
+            out.append(Segment("text", "\n", bold=bold))  # a line break: white space that tables split at
         elif tag in ("img", "script", "style") or not tag:
             pass
         else:
@@ -235,6 +235,39 @@ def _links(items: list[Segment], ctx: Context, line: int, title: str,
     return links
 
 
+_TASK_BOX = re.compile(r"^\s*\[(?P<mark>[ xX])\]\s+")
+
+
+def take_task_box(segments: list[Segment]) -> bool | None:
+    """Remove a task-list box (``[ ]`` or ``[x]``) that opens an item; None when there is none, else
+    whether it is ticked. Lists of papers to read write their entries as tasks."""
+    first = next((s for s in segments if not _is_blank(s)), None)
+    if first is None or first.kind != "text":
+        return None
+    m = _TASK_BOX.match(first.text + " ")
+    if not m:
+        return None
+    first.text = first.text[min(m.end(), len(first.text)):]
+    return m.group("mark") != " "
+
+
+def _linked_title_tail(rest: list[Segment]) -> tuple[str, str]:
+    """What follows a linked title: the first run of text with words, even after other links
+    (``[Title](url) [notes](url), Author One, 2019``), is the title's tail; other text is trailing."""
+    start = next((i for i, s in enumerate(rest) if s.kind != "link" and _has_words(s.text)), len(rest))
+    cut = next((i for i in range(start, len(rest)) if rest[i].kind == "link"), len(rest))
+    tail = _text(rest[start:cut])
+    trailing = _text(s for i, s in enumerate(rest) if s.kind != "link" and not start <= i < cut)
+    return tail, trailing
+
+
+def links_of_segments(segments: list[Segment], ctx: Context, line: int, title: str,
+                      diags: list[Diagnostic]) -> list[Link]:
+    """The links of an entry's link segments, normalized and classified; repairs and empty links are
+    reported in ``diags`` (in-page anchors are navigation and left out)."""
+    return _links(segments, ctx, line, title, diags)
+
+
 def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | None:
     """Read one list item as an entry. Returns None when the item is not a record; then exactly one
     diagnostic with ``entry=True`` accounts for it. Doubts about a record are appended to ``diags``."""
@@ -244,6 +277,8 @@ def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | No
         if seg.kind != "link":
             seg.text, marks = take_marks(seg.text)
             found |= marks
+    if take_task_box(segments):
+        found.add("read")  # a ticked task: the curator has read it
     content = [s for s in segments if not _is_blank(s)]
     if not content:
         diags.append(_diag(ctx, item.line, "empty-item", "list item is empty (or holds only reading "
@@ -266,6 +301,7 @@ def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | No
     strong = next((s for s in before if s.kind == "strong"), None)
     tail = ""
     bold = False
+    linked = False
     if strong is not None:
         bold = True
         title_src = strong.text
@@ -278,16 +314,18 @@ def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | No
         lead = link_segments[0]
         kind, _ = nz.classify_link(lead.text, lead.href or "")
         if len(_WORDS.findall(lead.text)) >= 3 and kind not in ("supplement", "video", "code"):
-            title_src, bold = lead.text, lead.bold  # a linked title: [Title](paper-url)
+            title_src, bold, linked = lead.text, lead.bold, True  # a linked title: [Title](paper-url)
             link_segments = [Segment("link", "[title]", lead.href), *link_segments[1:]]
-            # What follows a linked title up to the next link plays the part of a bold title's tail
-            # ("[Title](url) - IEEE Signal Processing Magazine 2018").
-            rest = after[1:]
-            cut = next((i for i, s in enumerate(rest) if s.kind == "link"), len(rest))
-            tail = _text(rest[:cut])
-            trailing = _text(s for s in rest[cut:] if s.kind != "link")
+            # What follows a linked title plays the part of a bold title's tail ("[Title](url) - IEEE
+            # Signal Processing Magazine 2018", "[Title](url), Author One, Author Two, 2019").
+            tail, trailing = _linked_title_tail(after[1:])
     # Annotations first, so that "Title, ICLR 2021 (Spotlight)" still ends in its venue.
     title_src, notes = nz.clean_title(title_src)
+    byline: nz.Byline | None = None
+    if not bold and not linked and not is_resource_section(ctx.section):
+        split = nz.split_title_byline(title_src)  # "Title. Surname, First et al. CVPR 2020"
+        if split is not None:
+            title_src, byline = split
     title_src, venue = _venue_from_title(title_src, bold)
     title, _ = nz.clean_title(title_src)
 
@@ -319,6 +357,8 @@ def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | No
             venue_text = survey.group("venue").strip(" .")
             if venue_text and venue is None:
                 venue = nz.parse_venue(venue_text) or Venue(series=None, year=None, text=venue_text)
+        elif (tail_byline := nz.parse_byline(tail_text)) is not None:
+            byline = tail_byline  # "[Title](url), Author One, Author Two, CVPR 2022"
         elif venue is None and (v := nz.parse_venue(tail_text, require_known=True)) is not None:
             venue = v
         elif nz.looks_like_names(tail_text):
@@ -327,6 +367,13 @@ def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | No
             title = f"{title} {tail_text}"
         else:
             extra_notes.append(tail_text)
+    identifiers: list[nz.Identifier] = []
+    if byline is not None:
+        authors = _authors(byline.authors, ctx, item.line, diags)
+        if byline.venue is not None and (venue is None or venue.series is None):
+            venue = byline.venue
+        if byline.identifier is not None:
+            identifiers.append(byline.identifier)
     trailing_text = nz.clean_space(trailing).strip(" .,;:-–")
     if trailing_text:
         extra_notes.append(trailing_text)
@@ -356,24 +403,46 @@ def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | No
                       workshop=venue.workshop)
     elif venue is None and year is not None:
         venue = Venue(series=None, year=year, text=str(year))
+    raw_title = nz.clean_space(strong.text if strong is not None else _text(before))
+    return build_record(ctx, item.line, title=title, title_raw=raw_title or title, authors=authors,
+                        venue=venue, link_segments=link_segments, identifiers=identifiers,
+                        marks=marks_of(found), notes=tuple(extra_notes), diags=diags)
 
-    links = _links(link_segments, ctx, item.line, title, diags)
-    identifiers: list[nz.Identifier] = []
+
+def section_year(venue: Venue | None, ctx: Context) -> Venue | None:
+    """The venue of an entry with the section's venue as default: an entry that names no venue takes
+    the section's; one that names a venue but no year, under a year-only heading (``## 2021``), takes
+    that year."""
+    if venue is None:
+        return ctx.venue
+    section = ctx.venue
+    if venue.year is None and section is not None and section.series is None and section.year:
+        return Venue(series=venue.series, year=section.year, text=venue.text, kind=venue.kind,
+                     workshop=venue.workshop)
+    return venue
+
+
+def build_record(ctx: Context, line: int, *, title: str, title_raw: str, authors: tuple[Person, ...],
+                 venue: Venue | None, link_segments: list[Segment], identifiers: list[nz.Identifier],
+                 marks: Marks, notes: tuple[str, ...], diags: list[Diagnostic]) -> Record:
+    """The record of an entry whose fields are read: links normalized (repairs reported), identifiers
+    gathered from paper links, the section's venue or year as default. Shared by every convention."""
+    venue = section_year(venue, ctx)
+    links = _links(link_segments, ctx, line, title, diags)
+    gathered = list(identifiers)
     for link in links:
         if link.kind == "paper":
             for ident in nz.identifiers_in(link.url):
-                if ident not in identifiers:
-                    identifiers.append(ident)
-    kind = "resource" if resource else "paper"
+                if ident not in gathered:
+                    gathered.append(ident)
+    kind = "resource" if is_resource_section(ctx.section) else "paper"
     if not links and kind == "paper":
-        diags.append(_diag(ctx, item.line, "no-links", f"entry {title!r} has no link", "info"))
-    raw_title = nz.clean_space(strong.text if strong is not None else _text(before))
+        diags.append(_diag(ctx, line, "no-links", f"entry {title!r} has no link", "info"))
     return Record(
-        source=ctx.source, file=ctx.file, line=item.line, position=0, section=ctx.section,
-        kind=kind, title=title, title_raw=raw_title or title, title_key=nz.title_key(title),
-        authors=authors, venue=venue, links=tuple(links), identifiers=tuple(identifiers),
-        marks=marks_of(found),
-        notes=tuple(extra_notes),
+        source=ctx.source, file=ctx.file, line=line, position=0, section=ctx.section,
+        kind=kind, title=title, title_raw=title_raw, title_key=nz.title_key(title),
+        authors=authors, venue=venue, links=tuple(links), identifiers=tuple(gathered),
+        marks=marks, notes=notes,
     )
 
 

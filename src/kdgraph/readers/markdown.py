@@ -1,10 +1,24 @@
-"""Reader for Markdown reading lists, with or without inline HTML lists.
+"""Reader for Markdown reading lists: Markdown lists and tables, with or without inline HTML lists.
 
-The document structure comes from markdown-it-py (CommonMark): headings give the section path, Markdown
-lists give items. Runs of raw HTML blocks are parsed with lxml's HTML parser, whose HTML5-style list
-handling repairs the broken nesting such lists often have (unclosed ``<li>``, ``<li>`` outside ``<ul>``).
-Both kinds of item are reduced to the same :class:`~kdgraph.readers.items.Item` view and read by
-:func:`~kdgraph.readers.items.parse_item`.
+The document structure comes from markdown-it-py (CommonMark, with GFM tables): headings give the section
+path, Markdown lists give items, tables give rows. Runs of raw HTML blocks are parsed with lxml's HTML
+parser, whose HTML5-style list handling repairs the broken nesting such lists often have (unclosed
+``<li>``, ``<li>`` outside ``<ul>``). Both kinds of item are reduced to the same
+:class:`~kdgraph.readers.items.Item` view and read by :func:`~kdgraph.readers.items.parse_item`, which
+knows the entry shapes of public lists: bold titles with author lines, linked titles followed by
+authors and a year, numbered citations (``Title. Surname, First et al. CVPR 2020``), task items
+(``- [ ] Title``), survey-style entries.
+
+The shapes recognised by their structure, not by a per-file switch:
+
+* tables (:mod:`kdgraph.readers.tables`): a table of papers gives one item per row; a results table or
+  other non-paper table is skipped with one info diagnostic; a table of in-page links is navigation;
+* code sections (:mod:`kdgraph.readers.code_sections`): items under a framework heading
+  (``## PyTorch``) that link a repository are attached, as code links, to the paper of the list whose
+  title they match;
+* reference-style links (``[[code]][ref]``) are resolved by markdown-it; a label defined twice is
+  reported at its second definition (Markdown keeps the first);
+* a year-only heading (``## 2021``) is the year of the items under it that give none.
 """
 
 from __future__ import annotations
@@ -18,6 +32,7 @@ from markdown_it.token import Token
 
 from .. import normalize as nz
 from ..records import Diagnostic, ReadResult, Record, Venue
+from . import code_sections, tables
 from .items import Context, Item, Segment, html_fragment, parse_item, segments_of, take_marks
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -32,6 +47,7 @@ class _State:
     headings: list[tuple[int, str]] = field(default_factory=list)
     label: str | None = None
     result: ReadResult = field(default_factory=ReadResult)
+    code: list[code_sections.PendingCode] = field(default_factory=list)
 
     def set_heading(self, level: int, text: str) -> None:
         text = text.rstrip(" :")
@@ -184,11 +200,19 @@ def _html_region(state: _State, first: int, last: int) -> None:
 def _read_items(items: list[Item], state: _State) -> None:
     ctx = state.context()
     result = state.result
+    is_code, framework = code_sections.section_framework(ctx.section)
     for item in items:
         result.items += 1
+        if is_code:
+            pending = code_sections.collect(item, ctx, framework, result.diagnostics)
+            if pending is not None:  # accounted for when the list is read (code_sections.attach)
+                state.code.append(pending)
+                continue
         before = len(result.diagnostics)
         record = parse_item(item, ctx, result.diagnostics)
         _prefix_marks(item, state, record)
+        if record is not None and is_code:
+            code_sections.with_framework(record, framework)
         if record is not None:
             record.position = len(result.records) + 1
             result.records.append(record)
@@ -216,11 +240,67 @@ def _prefix_marks(item: Item, state: _State, record: Record | None) -> None:
             ))
 
 
+def _table(tokens: list[Token], start: int, end: int, state: _State) -> None:
+    """Read a Markdown table: a table of papers gives one item per row; any other table is skipped
+    (see :mod:`kdgraph.readers.tables`)."""
+    first, last = tokens[start].map or (0, 0)
+    table = tables.Table(first_line=first + 1, last_line=last, header=[], rows=[])
+    row: list[tables.Cell] | None = None
+    in_head = False
+    for tok in tokens[start:end]:
+        if tok.type in ("thead_open", "thead_close"):
+            in_head = tok.type == "thead_open"
+        elif tok.type == "tr_open":
+            row = []
+            if in_head:
+                table.header = row
+            else:
+                table.rows.append(((tok.map[0] + 1) if tok.map else first + 1, row))
+        elif tok.type == "inline" and row is not None:
+            row.append(tables.Cell(_inline_segments(tok)))
+    ctx = state.context()
+    kind, reason = tables.classify(table, ctx)
+    result = state.result
+    if kind in ("results", "other"):
+        result.diagnostics.append(tables.skipped(table, ctx, reason))
+    if kind != "papers":
+        return
+    roles = tables.header_roles(table)
+    for line, cells in table.rows:
+        result.items += 1
+        before = len(result.diagnostics)
+        record = tables.read_row(line, cells, roles, ctx, result.diagnostics)
+        if record is not None:
+            record.position = len(result.records) + 1
+            result.records.append(record)
+        assert record is not None or any(d.entry for d in result.diagnostics[before:])
+
+
+def _duplicate_references(env: dict[str, object], state: _State) -> None:
+    """A reference label defined twice: Markdown uses the first definition; say so."""
+    references = env.get("references")
+    duplicates = env.get("duplicate_refs")
+    if not isinstance(duplicates, list) or not isinstance(references, dict):
+        return
+    for dup in duplicates:
+        label = dup.get("label", "")
+        first = references.get(label, {})
+        first_line = (first.get("map") or [0])[0] + 1
+        line = (dup.get("map") or [0])[0] + 1
+        state.result.diagnostics.append(Diagnostic(
+            source=state.source, file=state.file, line=line, code="duplicate-reference",
+            message=(f"reference [{label.lower()}] is defined again here ({dup.get('href', '')!r}); "
+                     f"Markdown uses the first definition, at line {first_line} "
+                     f"({first.get('href', '')!r}) — remove one or give it another label"),
+        ))
+
+
 def read_markdown(text: str, *, source: str, file: str) -> ReadResult:
-    """Read a Markdown reading list (Markdown lists and inline HTML lists) into records."""
+    """Read a Markdown reading list (Markdown lists and tables, inline HTML lists) into records."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     state = _State(source=source, file=file, lines=text.split("\n"))
-    tokens = _MD.parse(text)
+    env: dict[str, object] = {}
+    tokens = _MD.parse(text, env)
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -247,6 +327,11 @@ def read_markdown(text: str, *, source: str, file: str) -> ReadResult:
             _html_region(state, first, last)
             i = j
         elif tok.type == "table_open":
-            i = _matching_close(tokens, i)
+            close = _matching_close(tokens, i)
+            _table(tokens, i, close, state)
+            state.label = None
+            i = close
         i += 1
+    code_sections.attach(state.code, state.result)
+    _duplicate_references(env, state)
     return state.result
