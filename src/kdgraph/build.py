@@ -33,6 +33,7 @@ from .publish import (
 )
 from .reconcile import Reconciled, reconcile
 from .records import Diagnostic
+from .site import build_site
 from .sources import Source
 from .store import STORE_DIR, write_store
 from .uris import Minter
@@ -51,6 +52,7 @@ class BuildResult:
     diagnostics: list[Diagnostic]
     counts: dict[str, int] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)
+    site_pages: int = 0
 
 
 def _quiet(_: str) -> None:
@@ -126,6 +128,8 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
         return [STORE_DIR]
 
     write_atomically(out, files, make_store)
+    progress("writing the site…")
+    site = build_site(out, minter.base, progress=progress)
 
     counts = {
         "papers": len(reconciled.papers),
@@ -141,7 +145,7 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     }
     return BuildResult(out=out, extractions=extractions, reconciled=reconciled, mapped=mapped,
                        report=report, diagnostics=diagnostics, counts=counts,
-                       files={k: len(v) for k, v in files.items()})
+                       files={k: len(v) for k, v in files.items()}, site_pages=site.pages)
 
 
 def _inputs_hash(extractions: list[Extraction]) -> str:

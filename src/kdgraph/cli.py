@@ -17,6 +17,7 @@ from . import __version__
 from .cli_common import CONTEXT_SETTINGS, user_errors
 from .cli_load import load
 from .cli_query import queries, query
+from .cli_site import serve, site
 from .errors import KdgraphError
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ def build(state: State, registry: Path, out: Path, base: str | None) -> None:
         result = run_build(sources, out, base=base, progress=state.progress)
     for name, count in result.counts.items():
         click.echo(f"{name:>13}: {count}")
-    click.echo(f"wrote {len(result.files)} files to {out}/ "
+    click.echo(f"wrote {len(result.files)} files and a site of {result.site_pages} pages to {out}/ "
                f"(quality report: {out / 'quality-report.txt'})")
 
 
@@ -265,6 +266,8 @@ def validate(file: Path | None, out: Path, fmt: str, engine: str) -> None:
 main.add_command(load)
 main.add_command(queries)
 main.add_command(query)
+main.add_command(site)
+main.add_command(serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,7 +7,7 @@ and ``kdgraph.queries`` (see ``[tool.setuptools]`` in pyproject.toml).
 
 from __future__ import annotations
 
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
@@ -18,7 +18,10 @@ def project_dir(name: str) -> Path:
     local = _CHECKOUT / name
     if local.is_dir() and (_CHECKOUT / "pyproject.toml").is_file():
         return local
-    return Path(str(files(f"kdgraph.{name}")))
+    spec = find_spec(f"kdgraph.{name}")  # a folder without __init__.py: a namespace package
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"kdgraph's {name}/ folder is missing — reinstall kdgraph")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def project_file(folder: str, name: str) -> Path:
