@@ -165,8 +165,8 @@ def test_extract_summary_lines(json_run: Result, registry_file: Path) -> None:
     zju, mwan = found["zju-kd-papers"], found["mwan-reading-list"]
     assert (zju["records"], zju["skipped"], zju["items"]) == ("46", "0", "46")
     assert (mwan["records"], mwan["skipped"], mwan["items"]) == ("206", "6", "212")
-    assert (zju["errors"], zju["warnings"], zju["notes"]) == ("0", "7", "0")
-    assert (mwan["errors"], mwan["warnings"], mwan["notes"]) == ("2", "29", "15")
+    assert (zju["errors"], zju["warnings"], zju["notes"]) == ("0", "8", "0")
+    assert (mwan["errors"], mwan["warnings"], mwan["notes"]) == ("2", "32", "15")
     assert zju["path"] == str(registry_file.parent / ZJU_FILE)
     assert mwan["path"] == str(registry_file.parent / MWAN_FILE)
     assert json_run.stderr.splitlines()[0] == "reading 2 list(s)…"
@@ -183,7 +183,7 @@ def test_extract_diagnostics_on_stderr(json_run: Result, registry_file: Path) ->
     assert not any(": info: " in line for line in lines)
     diagnostic = re.compile(r"^/.+:\d+: (error|warning|info): .+ \[[a-z-]+\]$")
     diag_lines = [line for line in lines if diagnostic.match(line)]
-    assert len(diag_lines) == 7 + 2 + 29
+    assert len(diag_lines) == 8 + 2 + 32
     # diagnostics never go to stdout
     assert "[url-fixed]" not in json_run.stdout
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KdgraphError
+from .normalize import identifiers_in
 from .readers import READERS
 from .records import Diagnostic, ReadResult, Record
 from .sources import Source
@@ -87,14 +88,16 @@ def duplicate_entries(records: Iterable[Record]) -> list[Diagnostic]:
     return out
 
 
-def identifier_conflicts(records: Iterable[Record]) -> list[Diagnostic]:
-    """Identifiers cited by entries with different titles: never merged, always reported."""
-    by_id: dict[tuple[str, str], list[Record]] = defaultdict(list)
+def _conflicts(records: Iterable[Record], keys_of: Callable[[Record], Iterable[tuple[str, str]]],
+               code: str, what: str) -> list[Diagnostic]:
+    """Entries with different titles that share a key (an identifier, a paper link): reported once per
+    entry, naming at most a few of the others; the papers are never merged on it."""
+    by_key: dict[tuple[str, str], list[Record]] = defaultdict(list)
     for record in records:
-        for ident in record.identifiers:
-            by_id[(ident.scheme, ident.value)].append(record)
+        for key in dict.fromkeys(keys_of(record)):
+            by_key[key].append(record)
     out: list[Diagnostic] = []
-    for (scheme, value), cited in sorted(by_id.items()):
+    for (label, value), cited in sorted(by_key.items()):
         first: dict[str, Record] = {}  # each distinct title, where it is first cited
         for record in cited:
             first.setdefault(record.title_key, record)
@@ -107,12 +110,28 @@ def identifier_conflicts(records: Iterable[Record]) -> list[Diagnostic]:
             if len(distinct) - 1 > len(named):
                 others += f" and {len(distinct) - 1 - len(named)} more"
             out.append(Diagnostic(
-                source=record.source, file=record.file, line=record.line,
-                code="identifier-conflict",
-                message=(f"{scheme} {value} of {record.title!r} is also cited for {others}; the "
-                         "papers are kept apart — check which link is wrong"),
+                source=record.source, file=record.file, line=record.line, code=code,
+                message=(f"{what.format(label=label, value=value)} of {record.title!r} is also cited "
+                         f"for {others}; the papers are kept apart — check which link is wrong"),
             ))
     return out
+
+
+def identifier_conflicts(records: Iterable[Record]) -> list[Diagnostic]:
+    """Identifiers cited by entries with different titles: never merged, always reported."""
+    return _conflicts(records, lambda r: ((i.scheme, i.value) for i in r.identifiers),
+                      "identifier-conflict", "{label} {value}")
+
+
+def link_conflicts(records: Iterable[Record]) -> list[Diagnostic]:
+    """The same paper link given for different titles (a copy-paste mistake, or one title cut short);
+    links that carry an identifier are left to :func:`identifier_conflicts`."""
+    def paper_links(record: Record) -> Iterator[tuple[str, str]]:
+        for link in record.links:
+            if link.kind == "paper" and not identifiers_in(link.url):
+                yield ("link", link.url)
+
+    return _conflicts(records, paper_links, "link-conflict", "the paper link {value}")
 
 
 def extract_all(sources: Iterable[Source]) -> tuple[list[Extraction], list[KdgraphError]]:
@@ -124,7 +143,8 @@ def extract_all(sources: Iterable[Source]) -> tuple[list[Extraction], list[Kdgra
             done.append(extract_source(source))
         except KdgraphError as exc:
             errors.append(exc)
-    conflicts = identifier_conflicts(r for e in done for r in e.records)
+    every = [r for e in done for r in e.records]
+    conflicts = identifier_conflicts(every) + link_conflicts(every)
     for extraction in done:
         extraction.diagnostics.extend(d for d in conflicts if d.source == extraction.source.id)
     return done, errors
