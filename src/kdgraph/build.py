@@ -128,7 +128,6 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
         return [STORE_DIR]
 
     write_atomically(out, files, make_store)
-    progress("writing the site…")
     site = build_site(out, minter.base, progress=progress)
 
     counts = {
