@@ -127,7 +127,7 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
 
     progress("writing dumps…")
     version = f"{__version__}+{_inputs_hash(extractions)}"
-    files: dict[str, bytes] = {"kdgraph.ttl": turtle(graph)}
+    files: dict[str, bytes] = {"kdgraph.ttl": turtle(mapped.quads, minter)}
     clock.lap("Turtle")
     files["kdgraph.jsonld"] = jsonld(graph, minter)
     files["context.jsonld"] = (json.dumps(context(minter), indent=1) + "\n").encode("utf-8")
