@@ -41,6 +41,7 @@ from .uris import Minter
 from .validate import Report, validate_graph
 
 Progress = Callable[[str], None]
+CACHE_DIR = ".cache"  # extractions by content hash: a rebuild reads again only the lists that changed
 
 
 @dataclass(slots=True)
@@ -102,7 +103,7 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     minter = Minter(base) if base else Minter()
     clock = _Clock()
     progress(f"reading {len(sources)} list(s)…")
-    extractions, errors = extract_all(sources)
+    extractions, errors = extract_all(sources, cache=out / CACHE_DIR)
     if errors:
         raise KdgraphError(str(errors[0]) + (f" (and {len(errors) - 1} more)" if len(errors) > 1
                                              else ""))
