@@ -9,7 +9,8 @@ peak memory is the process's peak resident set size after each step. In the same
 pyoxigraph parsing the build's N-Quads and serializing the same quads as N-Quads and as Turtle. Then
 one canned query (``--query``, default ``prolific-authors``) on the built store, each run a new process:
 ``kdgraph query NAME --out DIR`` (start-up, open the store, run, print a table) against the Rust CLI
-``oxigraph query --location DIR/store --query-file …`` (same store, same query text).
+``oxigraph query --location DIR/store --query-file … --union-default-graph`` (same store, same query
+text, the same union default graph as the embedded store's queries).
 
 Prints a table and writes ``bench/results/run.json``.
 """
@@ -90,7 +91,8 @@ def run_size(n: int, seed: int, runs: int, query: str, work: Path) -> dict[str, 
     qfile.write_text(text, encoding="utf-8")
     kd = timed([str(BIN / "kdgraph"), "query", query, "--out", str(out)], runs)
     ox_cli = timed([str(BIN / "oxigraph"), "query", "--location", str(out / "store"),
-                    "--query-file", str(qfile), "--results-format", "tsv"], runs)
+                    "--query-file", str(qfile), "--results-format", "tsv",
+                    "--union-default-graph"], runs)
     figures["query"] = {"name": query, "kdgraph query": kd, "oxigraph query": ox_cli}
     figures["n"] = n
     figures["entries"] = n
