@@ -22,9 +22,10 @@ MWAN = "mwan-reading-list"
 
 
 def published_files(out: Path) -> list[str]:
-    """Every file of a build folder but the embedded store's (a database, not a publication)."""
+    """Every file of a build folder but the embedded store's (a database, not a publication) and the
+    extraction cache's."""
     return sorted(str(p.relative_to(out)) for p in out.rglob("*")
-                  if p.is_file() and p.relative_to(out).parts[0] != "store")
+                  if p.is_file() and p.relative_to(out).parts[0] not in ("store", ".cache"))
 
 
 def ordered_authors(g: Graph, paper: URIRef) -> list[str]:
@@ -294,3 +295,42 @@ def test_a_failed_build_leaves_the_previous_output(tmp_path: Path) -> None:
     assert {name: (out / name).read_bytes() for name in published_files(out)} == before
     assert (out / "store").is_dir()
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_rebuild_reads_only_the_changed_list_and_equals_a_clean_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    import kdgraph.extract as extract_module
+
+    spec = importlib.util.spec_from_file_location("generate", REPO / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    lists = tmp_path / "lists"
+    registry = generate.write(60, lists, seed=3)
+    out = tmp_path / "out"
+    build(load_registry(registry), out)
+
+    html = lists / "html.md"
+    html.write_text(html.read_text(encoding="utf-8").replace("<ul>", "<ul>\n<li>A New Distillation "
+                    'Paper<a href="https://arxiv.org/abs/2401.00001">[paper]</a>', 1),
+                    encoding="utf-8")
+    read: list[str] = []
+    real = dict(extract_module.READERS)
+    for name, reader in real.items():
+        def counting(text, *, source, file, _reader=reader):  # type: ignore[no-untyped-def]
+            read.append(source)
+            return _reader(text, source=source, file=file)
+        monkeypatch.setitem(extract_module.READERS, name, counting)
+    build(load_registry(registry), out)
+    assert read == ["synthetic-html"]
+
+    monkeypatch.setattr(extract_module, "READERS", real)
+    clean = tmp_path / "clean"
+    build(load_registry(registry), clean)
+    names = published_files(out)
+    assert names == published_files(clean) and "kdgraph.nq" in names
+    for name in names:
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+    assert "A New Distillation Paper" in (out / "kdgraph.ttl").read_text(encoding="utf-8")

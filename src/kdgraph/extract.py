@@ -7,7 +7,11 @@ input is a one-line error, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
+import pickle
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -64,13 +68,65 @@ def read_text(path: Path) -> tuple[str, str]:
     return text, hashlib.sha256(data).hexdigest()
 
 
-def extract_source(source: Source) -> Extraction:
-    """Read one source with its reader and add the list-wide checks."""
+def extract_source(source: Source, cache: Path | None = None) -> Extraction:
+    """Read one source with its reader and add the list-wide checks.
+
+    With ``cache`` (a folder), the result is kept there under a key made of the SHA-256 of the list's
+    bytes, the source's id, file name and reader, the kdgraph version and a fingerprint of the reading
+    code: a list whose bytes did not change is not read again. Checks across lists (:func:`identifier_conflicts`) are never cached.
+    """
     text, digest = read_text(source.path)
+    cached = _cache_file(cache, source, digest) if cache is not None else None
+    if cached is not None and cached.is_file():
+        try:
+            result = pickle.loads(cached.read_bytes())
+        except Exception:  # a damaged cache entry is read again, never trusted
+            result = None
+        if isinstance(result, ReadResult):
+            return Extraction(source=source, result=result, sha256=digest)
     reader = READERS[source.reader]
     result = reader(text, source=source.id, file=str(source.path))
     result.diagnostics.extend(duplicate_entries(result.records))
+    if cached is not None:
+        _store(cached, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return Extraction(source=source, result=result, sha256=digest)
+
+
+@functools.cache
+def _reading_code() -> str:
+    """A fingerprint of the code that reads lists, so a changed reader never serves a stale cache."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("readers/*.py"), root / "normalize.py", root / "records.py",
+                        root / "extract.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_file(cache: Path, source: Source, digest: str) -> Path:
+    from . import __version__
+
+    key = hashlib.sha256(
+        "\0".join((digest, source.id, str(source.path), source.reader, __version__,
+                    _reading_code())).encode("utf-8"))
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in source.id)
+    return cache / f"extract-{safe}-{key.hexdigest()[:32]}.pickle"
+
+
+def _store(target: Path, data: bytes) -> None:
+    """Write a cache entry atomically and drop the entries of the same source it replaces."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        prefix = target.name.rsplit("-", 1)[0] + "-"
+        for old in target.parent.glob(f"{prefix}*.pickle"):
+            if old != target:
+                old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 def duplicate_entries(records: Iterable[Record]) -> list[Diagnostic]:
@@ -134,13 +190,18 @@ def link_conflicts(records: Iterable[Record]) -> list[Diagnostic]:
     return _conflicts(records, paper_links, "link-conflict", "the paper link {value}")
 
 
-def extract_all(sources: Iterable[Source]) -> tuple[list[Extraction], list[KdgraphError]]:
-    """Extract every source; sources that cannot be read are returned as errors, not raised."""
+def extract_all(sources: Iterable[Source], cache: Path | None = None,
+                ) -> tuple[list[Extraction], list[KdgraphError]]:
+    """Extract every source; sources that cannot be read are returned as errors, not raised.
+
+    ``cache``: a folder where each list's extraction is kept by content hash (see
+    :func:`extract_source`).
+    """
     done: list[Extraction] = []
     errors: list[KdgraphError] = []
     for source in sources:
         try:
-            done.append(extract_source(source))
+            done.append(extract_source(source, cache))
         except KdgraphError as exc:
             errors.append(exc)
     every = [r for e in done for r in e.records]

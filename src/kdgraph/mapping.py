@@ -266,6 +266,8 @@ def map_graph(extractions: list[Extraction], reconciled: Reconciled,
     builder.vocabulary()
     for extraction in extractions:
         builder.source_list(extraction)
-    quads = sorted(builder.quads, key=lambda q: (q[3], q[0], q[1], q[2].n3()))
+    # graph, subject and predicate are IRIs, whose rdflib order is their string order: sorting on
+    # plain strings gives the same order without rdflib's term comparisons
+    quads = sorted(builder.quads, key=lambda q: (str(q[3]), str(q[0]), str(q[1]), q[2].n3()))
     origins = {k: sorted(v) for k, v in sorted(builder.origins.items())}
     return Mapped(quads=quads, origins=origins)

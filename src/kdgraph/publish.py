@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, SDO, VOID, XSD
+from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib.term import Node
 
 from . import __version__
 from .paths import project_file
@@ -74,16 +76,41 @@ def union_graph(quads: Iterable[Quad], minter: Minter) -> Graph:
     return graph
 
 
-def turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+def prefixes(minter: Minter) -> dict[str, str]:
+    """The prefixes of the Turtle dumps (those :func:`bind` gives an rdflib graph)."""
+    out = dict(PREFIXES)
+    out.update({name: f"{minter.base}{name}/" for name in DATA_PREFIXES})
+    out["topic"] = "https://w3id.org/kdgraph/topic/"
+    out["framework"] = "https://w3id.org/kdgraph/framework/"
+    return out
+
+
+def _term(term: Node) -> str:
+    """One term in N-Triples syntax, as rdflib's N-Triples/N-Quads serializers write it."""
+    return _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
+
+
+def ntriples_lines(quads: Iterable[Quad]) -> list[str]:
+    """The triples of ``quads`` (their union: a triple in two graphs once) as sorted N-Triples lines."""
+    return sorted({f"{_term(s)} {_term(p)} {_term(o)} ." for s, p, o, _ in quads})
+
+
+def turtle(quads: Iterable[Quad], minter: Minter) -> bytes:
+    """The union of ``quads`` as Turtle, written by pyoxigraph from the sorted triples.
+
+    Sorted N-Triples lines put each subject's triples together, so the serializer groups them with
+    ``;`` and ``,``; the same quads give the same bytes whatever the hash seed.
+    """
+    import pyoxigraph as ox
+
+    text = "\n".join(ntriples_lines(quads)) + "\n"
+    triples = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes(minter))
 
 
 def nquads(quads: Iterable[Quad]) -> bytes:
-    ds = Dataset()
-    for s, p, o, g in quads:
-        ds.add((s, p, o, g))
-    text = ds.serialize(format="nquads", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+    """N-Quads, one line per quad, lines sorted (duplicates written once)."""
+    lines = sorted({f"{_term(s)} {_term(p)} {_term(o)} {g.n3()} ." for s, p, o, g in quads})
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

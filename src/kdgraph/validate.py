@@ -87,18 +87,29 @@ def load_shapes(folder: Path | None = None) -> Graph:
 def validate_graph(data: Graph, origins: dict[str, list[str]] | None = None,
                    shapes: Graph | None = None, engine: str = "fast") -> Report:
     """Validate ``data``; ``origins`` maps node IRIs to the ``file:line`` they came from."""
-    from pyshacl import validate
     from rdflib.namespace import SH
 
     shapes = shapes if shapes is not None else load_shapes()
     sparql: list[Finding] = []
-    if engine == "fast":
-        shapes, sparql = _sparql_constraints(data, shapes)
-    _, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                             allow_warnings=True)
     origins = origins or {}
     nm = data.namespace_manager
-    findings: list[Finding] = [
+    if engine == "fast":
+        from .shacl_core import core_findings
+
+        shapes, sparql = _sparql_constraints(data, shapes)
+        core = core_findings(data, shapes, nm)
+        if core is not None:
+            findings = [Finding(severity=f.severity, focus=f.focus, path=f.path, message=f.message,
+                                value=f.value, shape=f.shape, where=tuple(origins.get(f.focus, ())))
+                        for f in sparql + core]
+            findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.where, f.focus,
+                                         f.path or "", f.message, f.value or ""))
+            return Report(findings=findings, graph=_report_graph(findings, shapes))
+    from pyshacl import validate
+
+    _, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True,
+                             allow_warnings=True)
+    findings = [
         Finding(severity=f.severity, focus=f.focus, path=f.path, message=f.message, value=f.value,
                 shape=f.shape, where=tuple(origins.get(f.focus, ()))) for f in sparql]
     for result in results.subjects(SH.resultSeverity, None):
@@ -118,6 +129,38 @@ def validate_graph(data: Graph, origins: dict[str, list[str]] | None = None,
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.where, f.focus,
                                  f.path or "", f.message, f.value or ""))
     return Report(findings=findings, graph=results)
+
+
+def _report_graph(findings: list[Finding], shapes: Graph) -> Graph:
+    """A SHACL validation report graph of ``findings`` (what ``kdgraph validate -f turtle`` prints)."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, SH
+
+    report = Graph()
+    report.bind("sh", SH)
+    root = BNode()
+    report.add((root, RDF.type, SH.ValidationReport))
+    report.add((root, SH.conforms, Literal(not any(f.severity == "Violation" for f in findings))))
+    for f in findings:
+        node = BNode()
+        report.add((root, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.focusNode, URIRef(f.focus)))
+        report.add((node, SH.resultSeverity, SH[f.severity]))
+        report.add((node, SH.resultMessage, Literal(f.message)))
+        report.add((node, SH.sourceShape, URIRef(f.shape) if "://" in f.shape else BNode(f.shape)))
+        path = shapes.value(URIRef(f.shape), SH.path) if "://" in f.shape else None
+        if isinstance(path, URIRef):
+            report.add((node, SH.resultPath, path))
+        elif path is not None:
+            inverse = shapes.value(path, SH.inversePath)
+            if inverse is not None:
+                step = BNode()
+                report.add((node, SH.resultPath, step))
+                report.add((step, SH.inversePath, inverse))
+        if f.value is not None:
+            report.add((node, SH.value, Literal(f.value)))
+    return report
 
 
 def _sparql_constraints(data: Graph, shapes: Graph) -> tuple[Graph, list[Finding]]:
