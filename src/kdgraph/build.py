@@ -100,8 +100,9 @@ def quality_report(diagnostics: list[Diagnostic], report: Report) -> tuple[bytes
 
 
 def build(sources: list[Source], out: Path, *, base: str | None = None,
-          progress: Progress = _quiet) -> BuildResult:
-    """Build the graph of ``sources`` into ``out``; raises KdgraphError on bad input or violations."""
+          progress: Progress = _quiet, site: bool = True) -> BuildResult:
+    """Build the graph of ``sources`` into ``out`` (and its site, unless ``site`` is False); raises
+    KdgraphError on bad input or violations."""
     minter = Minter(base) if base else Minter()
     clock = _Clock()
     progress(f"reading {len(sources)} list(s)…")
@@ -161,8 +162,9 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
 
     write_atomically(out, files, make_store)
     clock.lap("write + store")
-    site = build_site(out, minter.base, progress=progress)
-    clock.lap("site")
+    pages = build_site(out, minter.base, progress=progress).pages if site else 0
+    if site:
+        clock.lap("site")
 
     counts = {
         "papers": len(reconciled.papers),
@@ -178,7 +180,7 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     }
     return BuildResult(out=out, extractions=extractions, reconciled=reconciled, mapped=mapped,
                        report=report, diagnostics=diagnostics, counts=counts,
-                       files={k: len(v) for k, v in files.items()}, site_pages=site.pages,
+                       files={k: len(v) for k, v in files.items()}, site_pages=pages,
                        steps=clock.steps)
 
 

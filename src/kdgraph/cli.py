@@ -178,8 +178,10 @@ out_option = click.option(
 @out_option
 @click.option("--base", metavar="IRI", default=None,
               help="URI base of the graph [default: https://w3id.org/kdgraph/].")
+@click.option("--site/--no-site", default=True, show_default=True,
+              help="Also write the browsable site to OUT/site/ (`kdgraph site` can do it later).")
 @click.pass_obj
-def build(state: State, registry: Path, out: Path, base: str | None) -> None:
+def build(state: State, registry: Path, out: Path, base: str | None, site: bool) -> None:
     """Build the validated graph of all registered lists and write its dumps.
 
     Reads every list, reconciles papers, people, venues and repositories, maps them to schema.org +
@@ -197,10 +199,11 @@ def build(state: State, registry: Path, out: Path, base: str | None) -> None:
         sources = _sources((), registry, ())
         if base is not None and not base.endswith("/"):
             raise KdgraphError(f"--base {base!r}: the URI base must end with '/'")
-        result = run_build(sources, out, base=base, progress=state.progress)
+        result = run_build(sources, out, base=base, progress=state.progress, site=site)
     for name, count in result.counts.items():
         click.echo(f"{name:>13}: {count}")
-    click.echo(f"wrote {len(result.files)} files and a site of {result.site_pages} pages to {out}/ "
+    site_text = f" and a site of {result.site_pages} pages" if site else ""
+    click.echo(f"wrote {len(result.files)} files{site_text} to {out}/ "
                f"(quality report: {out / 'quality-report.txt'})")
 
 
