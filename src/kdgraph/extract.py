@@ -73,7 +73,8 @@ def extract_source(source: Source, cache: Path | None = None) -> Extraction:
 
     With ``cache`` (a folder), the result is kept there under a key made of the SHA-256 of the list's
     bytes, the source's id, file name and reader, the kdgraph version and a fingerprint of the reading
-    code: a list whose bytes did not change is not read again. Checks across lists (:func:`identifier_conflicts`) are never cached.
+    code: a list whose bytes did not change is not read again. Checks across lists
+    (:func:`identifier_conflicts`) are never cached.
     """
     text, digest = read_text(source.path)
     cached = _cache_file(cache, source, digest) if cache is not None else None
