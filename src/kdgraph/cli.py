@@ -214,7 +214,7 @@ def build(state: State, registry: Path, out: Path, base: str | None, site: bool)
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True, help="Report format.")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-              help="fast: pySHACL for SHACL Core, pyoxigraph for the SHACL-SPARQL constraints; "
+              help="fast: kdgraph's SHACL Core engine and the SHACL-SPARQL constraints on pyoxigraph; "
                    "pyshacl: pySHACL for everything (slower, same results).")
 def validate(file: Path | None, out: Path, fmt: str, engine: str) -> None:
     """Validate an RDF dump against kdgraph's SHACL shapes.
