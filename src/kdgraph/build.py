@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, RDF, SDO
 from . import __version__
 from .errors import KdgraphError
 from .extract import Extraction, extract_all
-from .mapping import Mapped, map_graph
+from .mapping import Mapped, Quad, map_graph
 from .paths import project_dir
 from .publish import (
     SourceInfo,
@@ -139,7 +139,8 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     onto = ontology(minter, __version__)
     files["ontology.ttl"] = onto.serialize(format="turtle", encoding="utf-8")
     onto_graph = URIRef(minter.ontology)
-    quads = list(mapped.quads) + [(s, p, o, onto_graph) for s, p, o in onto]  # type: ignore[misc]
+    quads: list[Quad] = [*mapped.quads, *((URIRef(str(s)), URIRef(str(p)), o, onto_graph)
+                                          for s, p, o in onto)]
     files["kdgraph.nq"] = nquads(quads)
     clock.lap("N-Quads")
     per_source = [

@@ -98,7 +98,7 @@ def query(query_spec: str, params: tuple[str, ...], out: Path, endpoint: str | N
         if fmt in (None, "turtle"):
             from rdflib import Graph
 
-            from .publish import PREFIXES
+            from .namespaces import PREFIXES
 
             graph = Graph().parse(data="\n".join(result.ntriples), format="nt")
             for prefix, ns in PREFIXES.items():

@@ -255,7 +255,7 @@ class _Builder:
         for name in ("topics.ttl", "frameworks.ttl"):
             g = Graph().parse(topics.ontology_file(name), format="turtle")
             for s, p, o in g:
-                if isinstance(s, URIRef):
+                if isinstance(s, URIRef) and isinstance(p, URIRef):
                     self.add(s, p, o)
 
 

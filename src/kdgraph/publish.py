@@ -105,7 +105,9 @@ def turtle(quads: Iterable[Quad], minter: Minter) -> bytes:
 
     text = "\n".join(ntriples_lines(quads)) + "\n"
     triples = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes(minter))
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes(minter))
+    assert data is not None  # no output file given: the bytes are returned
+    return data
 
 
 def nquads(quads: Iterable[Quad]) -> bytes:

@@ -355,7 +355,7 @@ def _min_inclusive(v: Node, bound: Literal) -> bool:
     if isinstance(bound.value, str) != isinstance(v.value, str):
         return False
     try:
-        return bool(compare_literal(v, bound) >= 0)
+        return bool(compare_literal(v, bound) >= 0)  # type: ignore[no-untyped-call]
     except (TypeError, NotImplementedError):
         return False
 

@@ -35,7 +35,7 @@ def concepts(name: str = "topics.ttl") -> tuple[Concept, ...]:
 
     graph = Graph().parse(ontology_file(name), format="turtle")
     found: list[Concept] = []
-    for concept in sorted(set(graph.subjects(RDF.type, SKOS.Concept))):
+    for concept in sorted(set(graph.subjects(RDF.type, SKOS.Concept)), key=str):
         labels = [str(o) for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
                   for o in graph.objects(concept, p)]
         pref = next((str(o) for o in graph.objects(concept, SKOS.prefLabel)), str(concept))

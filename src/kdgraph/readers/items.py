@@ -16,7 +16,7 @@ import lxml.html
 from lxml.etree import ParserError
 
 from .. import normalize as nz
-from ..records import Diagnostic, Link, Marks, Person, Record, Venue
+from ..records import Diagnostic, EntryKind, Identifier, Link, Marks, Person, Record, Venue
 
 SegmentKind = Literal["text", "strong", "em", "link", "code"]
 
@@ -367,7 +367,7 @@ def parse_item(item: Item, ctx: Context, diags: list[Diagnostic]) -> Record | No
             title = f"{title} {tail_text}"
         else:
             extra_notes.append(tail_text)
-    identifiers: list[nz.Identifier] = []
+    identifiers: list[Identifier] = []
     if byline is not None:
         authors = _authors(byline.authors, ctx, item.line, diags)
         if byline.venue is not None and (venue is None or venue.series is None):
@@ -423,7 +423,7 @@ def section_year(venue: Venue | None, ctx: Context) -> Venue | None:
 
 
 def build_record(ctx: Context, line: int, *, title: str, title_raw: str, authors: tuple[Person, ...],
-                 venue: Venue | None, link_segments: list[Segment], identifiers: list[nz.Identifier],
+                 venue: Venue | None, link_segments: list[Segment], identifiers: list[Identifier],
                  marks: Marks, notes: tuple[str, ...], diags: list[Diagnostic]) -> Record:
     """The record of an entry whose fields are read: links normalized (repairs reported), identifiers
     gathered from paper links, the section's venue or year as default. Shared by every convention."""
@@ -435,7 +435,7 @@ def build_record(ctx: Context, line: int, *, title: str, title_raw: str, authors
             for ident in nz.identifiers_in(link.url):
                 if ident not in gathered:
                     gathered.append(ident)
-    kind = "resource" if is_resource_section(ctx.section) else "paper"
+    kind: EntryKind = "resource" if is_resource_section(ctx.section) else "paper"
     if not links and kind == "paper":
         diags.append(_diag(ctx, line, "no-links", f"entry {title!r} has no link", "info"))
     return Record(

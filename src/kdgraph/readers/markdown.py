@@ -88,7 +88,7 @@ def _inline_text(token: Token) -> str:
 
 def _inline_segments(token: Token) -> list[Segment]:
     """Render a Markdown inline token to HTML and flatten it, so inline HTML and Markdown read alike."""
-    html = _MD.renderer.renderInline(token.children or [], _MD.options, {})
+    html = _MD.renderer.renderInline(token.children or [], _MD.options, {})  # type: ignore[attr-defined]
     root = html_fragment(f"<div>{html}</div>")
     if root is None:
         return []
@@ -323,7 +323,8 @@ def read_markdown(text: str, *, source: str, file: str) -> ReadResult:
             while j + 1 < len(tokens) and tokens[j + 1].type == "html_block":
                 j += 1
             first = tok.map[0] if tok.map else 0
-            last = tokens[j].map[1] if tokens[j].map else first
+            last_map = tokens[j].map
+            last = last_map[1] if last_map else first
             _html_region(state, first, last)
             i = j
         elif tok.type == "table_open":

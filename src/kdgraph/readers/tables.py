@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .. import normalize as nz
-from ..records import Diagnostic, Person, Record, Venue
+from ..records import Diagnostic, Identifier, Person, Record, Venue
 from .items import (
     Context,
     Segment,
@@ -224,7 +224,7 @@ def read_row(line: int, cells: list[Cell], roles: list[Role | None], ctx: Contex
     venue: Venue | None = None
     year: int | None = None
     date_text = ""
-    identifiers: list[nz.Identifier] = []
+    identifiers: list[Identifier] = []
     for i, cell in enumerate(cells):
         text = cell.text
         if i == at or _is_empty(text):
