@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 
+from run import timed  # noqa: E402  (bench/run.py, beside this script)
+
 RDFLIB_RUN = """
 import sys
 from rdflib import Graph
@@ -33,15 +35,6 @@ g = Graph().parse(sys.argv[1], format="turtle")
 rows = list(g.query(open(sys.argv[2], encoding="utf-8").read()))
 print(len(rows))
 """
-
-
-def timed(command: list[str], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def main() -> None:

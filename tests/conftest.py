@@ -118,3 +118,14 @@ def names_of(record: Record) -> list[str]:
 
 def marks_of(record: Record) -> tuple[str | None, bool]:
     return (record.marks.priority, record.marks.read)
+
+
+REGISTRY_ENTRY = """
+[[source]]
+id = "{id}"
+title = "A list"
+file = "list.md"
+origin = "https://example.org/list"
+reader = "{reader}"
+"""
+"""One registry entry, with {id} and {reader} to fill in (CLI and registry tests)."""

@@ -15,7 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import MWAN_FILE, ZJU_FILE, count_html_items, count_markdown_items
+from conftest import MWAN_FILE, REGISTRY_ENTRY, ZJU_FILE, count_html_items, count_markdown_items
 from kdgraph.cli import main
 
 SUMMARY = re.compile(
@@ -299,14 +299,6 @@ def test_extract_good_and_bad_files(tmp_path: Path, data_dir: Path) -> None:
     assert len(error_lines(result)) == 1
 
 
-REGISTRY_ENTRY = """
-[[source]]
-id = "{id}"
-title = "A list"
-file = "list.md"
-origin = "https://example.org/list"
-reader = "{reader}"
-"""
 
 
 @pytest.mark.parametrize(("text", "message"), [

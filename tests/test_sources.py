@@ -7,17 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REGISTRY_ENTRY as ENTRY
 from kdgraph.errors import KdgraphError
 from kdgraph.sources import Source, load_registry, source_for_file
-
-ENTRY = """
-[[source]]
-id = "{id}"
-title = "A list"
-file = "list.md"
-origin = "https://example.org/list"
-reader = "{reader}"
-"""
 
 
 def test_bundled_registry(registry: list[Source], data_dir: Path) -> None:
