@@ -297,6 +297,27 @@ def test_a_failed_build_leaves_the_previous_output(tmp_path: Path) -> None:
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
 
 
+def test_a_store_that_fails_to_load_leaves_the_previous_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kdgraph.build as build_module
+
+    out = tmp_path / "out"
+    build(load_registry(REGISTRY), out, site=False)
+    before = {name: (out / name).read_bytes() for name in published_files(out)}
+
+    def failing(nquads: Path, target: Path) -> None:
+        target.mkdir()
+        (target / "half-written").write_bytes(b"x")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "write_store", failing)
+    with pytest.raises(KdgraphError, match=r"embedded store could not be built.*No space left"):
+        build(load_registry(REGISTRY), out, site=False)
+    assert {name: (out / name).read_bytes() for name in published_files(out)} == before
+    assert not (out / "store" / "half-written").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
 def test_rebuild_reads_only_the_changed_list_and_equals_a_clean_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+import re
+from urllib.parse import SplitResult, urlsplit
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kdgraph import normalize as nz
-from kdgraph.records import Identifier
+from kdgraph.records import Diagnostic, Identifier, Link, Marks, Person, Venue
 
 # ------------------------------------------------------------------------------------------ venues
 
@@ -515,3 +522,67 @@ def test_code_repository(url: str, repo: str | None) -> None:
                                                ("Schönlieb", "Schonlieb"), ("知识", "知识")])
 def test_ascii_fold(text: str, folded: str) -> None:
     assert nz.ascii_fold(text) == folded
+
+
+# ------------------------------------------------------------------- shortcuts give what the long way gives
+
+_SPACES = re.compile(r"\s+")
+_PIECES = [*"ab ,.()[]\t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000，；：（）é", "(oral)", "[TBD]", " (Spotlight)"]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=20).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_clean_space_is_the_regex_substitution(text: str) -> None:
+    assert nz.clean_space(text) == _SPACES.sub(" ", text.translate(nz._FULLWIDTH)).strip()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_clean_title_without_brackets_is_the_long_way(text: str) -> None:
+    cleaned = nz.clean_space(text)
+    notes = tuple(m.group(1) for m in nz._ANNOTATION.finditer(cleaned))
+    assert nz.clean_title(text) == (nz.clean_space(nz._ANNOTATION.sub(" ", cleaned)).rstrip(" .,;:"), notes)
+
+
+_URL = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["http://", "https://", "HTTPS://", "hhttps://", "ftp://", "//", "", " ",
+                         "javascript:"]),
+        st.sampled_from(["arxiv.org", "www.arxiv.org", "export.arxiv.org", "github.com", "a-b.c", "x",
+                         "ArXiv.org", "a..b", "1.2.3.4", "h:80", "h:x", "[::1]", "ex.com.", "u@h", ""]),
+        st.lists(st.sampled_from(["/", "/abs/1234.5678", "/abs/1234.5678v2", "/abs/x.pdf", "/pdf/1234.5678",
+                                  ".pdf", "/x.", ".", "/a b", "\t", "?q=1", "#f", "%20", "é", "\x01", "/abs/",
+                                  "/a/", "?", "#", "[", "]", "@", ":"]), max_size=4).map("".join),
+        st.sampled_from(["", " ", "\n", "."]),
+    ),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_URL)
+def test_normalize_url_shortcut(url: str) -> None:
+    assert nz.normalize_url(url) == nz._normalize_url(url)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_URL)
+def test_split_is_urlsplit(url: str) -> None:
+    nz._split.cache_clear()
+    try:
+        expected = urlsplit(url)
+    except ValueError:
+        expected = SplitResult("", "", url, "", "")
+    assert nz._split(url) == expected
+
+
+def test_records_pickle_to_equal_objects() -> None:
+    link = Link(label="[paper]", url="https://arxiv.org/abs/1", url_original="x", kind="paper")
+    for obj in (Identifier("arXiv", "1503.02531"), link, Venue("CVPR", 2020, "CVPR 2020", "conference"),
+                Person("Ann Lee", "Lee, Ann"), Marks("top", True),
+                Diagnostic("s", "f.md", 3, "code", "message", "info", True, (link,))):
+        copy = pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        assert copy == obj and type(copy) is type(obj)
+        # every field, in order: a field added to the class must be added to its __reduce__
+        assert obj.__reduce__()[1] == tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))

@@ -9,6 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink
 
 from conftest import (
     MWAN_FILE,
@@ -24,6 +27,8 @@ from conftest import (
     venue_of,
 )
 from kdgraph.readers import READERS, read_markdown
+from kdgraph.readers.items import segments_of
+from kdgraph.readers.markdown import _MD, _plain_tree, _rendered_segments
 from kdgraph.records import ReadResult
 
 ZJU_TOP = "Knowledge-Distillation-Paper"
@@ -470,3 +475,52 @@ def test_reading_is_deterministic(data_dir: Path, mwan: ReadResult) -> None:
                           file=MWAN_FILE)
     assert [r.to_dict() for r in again.records] == [r.to_dict() for r in mwan.records]
     assert again.diagnostics == mwan.diagnostics
+
+
+# ------------------------------------------------------------------- shortcuts give what the long way gives
+
+INLINE_PIECES = [
+    "a", "b", " ", "  ", "\t", "\n", "*", "**", "_", "__", "[", "]", "(", ")", "`", "``", "\\", "<", ">", "&",
+    '"', "'", ":", "/", ".", "!", "#", "&amp;", "&nbsp;", "&#0;", "&#x1F31F;", "&lt;b&gt;", "\u00a0", "é",
+    "🌟",
+    "[x](http://a.b/c)", "[[Paper]](https://arxiv.org/abs/1234.5678)", "<http://x.y>", "<b>", "</b>",
+    "![i](x.png)", "  \n", "\\\n", '[t](<a b> "ti")', "**[x](y)**", "*[x](y)*", "[**x** y](z)", "`a`",
+    "\x0c", "\x01", "\ufeff", "[a [b](c)](d)", "[a](b)[c](d)", "x\n  y", "https://x.y", "**a *b* c**",
+    "[x](javascript:alert(1))", "[x](<>)", "[x]()", "[ ](u)", "&copy;", "&#13;", "\r", ":star:",
+]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(INLINE_PIECES), min_size=1, max_size=14).map("".join))
+def test_plain_inline_content_reads_as_through_lxml(src: str) -> None:
+    """Inline content built straight into a tree flattens to what its HTML, parsed by lxml, gives."""
+    for token in _MD.parse(src, {}):
+        if token.type == "inline":
+            tree = _plain_tree(token.children or [])
+            if tree is not None:
+                assert segments_of(tree) == _rendered_segments(token)
+
+
+def test_plain_inline_content_is_most_of_a_list(data_dir: Path) -> None:
+    text = (data_dir / ZJU_FILE).read_text(encoding="utf-8")
+    inline = [t for t in _MD.parse(text, {}) if t.type == "inline"]
+    assert sum(_plain_tree(t.children or []) is not None for t in inline) > len(inline) * 0.9
+
+
+_LINK = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "mailto:", "//", ""]),
+        st.lists(st.sampled_from(["a", "Z", "0", "-", ".", "a" * 63, "b" * 64, "é", "xn--", "[", ":80"]),
+                 max_size=8).map("".join),
+        st.lists(st.sampled_from(["/", "a", "-", "_", ".", "~", "?", "#", "=", "&", "+", "%", "%2F", "%zz",
+                                  " ", "é", "@", ":", "!", "'", "(", "*", "\\", "|", "^", "`"]),
+                 max_size=10).map("".join),
+    ),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_LINK)
+def test_link_normalization_shortcut(url: str) -> None:
+    assert _MD.normalizeLink(url) == normalizeLink(url)

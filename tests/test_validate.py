@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SDO
+from rdflib import Graph, Literal
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, SDO, XSD
 
 import kdgraph.build as build_module
 from graph_fixtures import REGISTRY, iri
+from kdgraph import mapping
+from kdgraph import ntriples as nt
 from kdgraph.build import BuildResult, build
 from kdgraph.cli import main
 from kdgraph.errors import KdgraphError
 from kdgraph.mapping import Mapped
 from kdgraph.sources import load_registry
+from kdgraph.validate import Report, validate_graph
 
 
 def validate(*args: str) -> tuple[int, str]:
@@ -83,12 +89,12 @@ def test_a_violation_stops_the_build_and_keeps_the_old_output(
     out = tmp_path / "out"
     build(load_registry(REGISTRY), out)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    real = build_module.map_graph
+    real = mapping.map_graph
 
     def broken_mapping(*args, **kwargs) -> Mapped:  # type: ignore[no-untyped-def]
         mapped = real(*args, **kwargs)
-        paper = URIRef(iri("paper/deep-mutual-learning"))
-        mapped.quads = [q for q in mapped.quads if not (q[0] == paper and q[1] == SDO.name)]
+        paper, name = nt.iri(iri("paper/deep-mutual-learning")), nt.iri(str(SDO.name))
+        mapped.quads = [q for q in mapped.quads if not (q[0] == paper and q[1] == name)]
         return mapped
 
     monkeypatch.setattr(build_module, "map_graph", broken_mapping)
@@ -101,46 +107,130 @@ def test_a_violation_stops_the_build_and_keeps_the_old_output(
 
 
 SHAPE_CASES = sorted((Path(__file__).parent / "shapes").glob("*/*.ttl"))
+ONTOLOGY_GRAPHS = {"<https://w3id.org/kdgraph/ontology>", "<https://w3id.org/kdgraph/graph/ontology>"}
 
 
 def test_shape_cases_are_collected() -> None:
     assert len(SHAPE_CASES) >= 16
 
 
-@pytest.mark.parametrize("case", SHAPE_CASES, ids=[f"{p.parent.name}/{p.stem}" for p in SHAPE_CASES])
-def test_fast_engine_reports_what_pyshacl_reports(case: Path) -> None:
-    from kdgraph.validate import validate_graph
-
-    data = Graph().parse(case, format="turtle")
-    fast = validate_graph(data, engine="fast")
-    reference = validate_graph(data, engine="pyshacl")
-
-    def key(report):  # type: ignore[no-untyped-def]
-        return sorted((f.severity, f.focus, f.path or "", f.message, f.value or "")
-                      for f in report.findings)
-
-    assert key(fast) == key(reference)
-    assert fast.conforms == (case.parent.name == "valid") or case.parent.name == "invalid"
+def ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A pyoxigraph term in kdgraph's N-Triples text (pyoxigraph writes ``xsd:string`` literals plain
+    and escapes more characters)."""
+    if isinstance(term, ox.NamedNode):
+        return nt.iri(str(term.value))
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return nt.literal(str(term.value), lang=str(term.language))
+    datatype = str(term.datatype.value)
+    return nt.literal(str(term.value), None if datatype == str(XSD.string) else datatype)
 
 
-def _key(report):  # type: ignore[no-untyped-def]
+def ox_triples(path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> list[tuple[str, str, str]]:
+    """The triples of an RDF file (the union of its graphs but the ontology's) as term strings, read by
+    pyoxigraph: an input made without rdflib."""
+    found = set()
+    for q in ox.parse(path=str(path), format=fmt):
+        if isinstance(q, ox.Quad) and str(q.graph_name) in ONTOLOGY_GRAPHS:
+            continue
+        found.add((ox_term(q.subject), ox_term(q.predicate), ox_term(q.object)))
+    return sorted(found)
+
+
+def _key(report: Report) -> list[tuple[str, str, str, str, str, tuple[str, ...]]]:
     return sorted((f.severity, f.focus, f.path or "", f.message, f.value or "", f.where)
                   for f in report.findings)
 
 
+@pytest.mark.parametrize("case", SHAPE_CASES, ids=[f"{p.parent.name}/{p.stem}" for p in SHAPE_CASES])
+def test_fast_engine_reports_what_pyshacl_reports(case: Path) -> None:
+    """On every shape case, given as an rdflib graph and as term strings: the same findings as pySHACL,
+    and the same report (text, JSON and report graph) from both inputs."""
+    data = Graph().parse(case, format="turtle")
+    triples = ox_triples(case)
+    fast = validate_graph(data, engine="fast")
+    from_strings = validate_graph(triples, engine="fast")
+    reference = validate_graph(data, engine="pyshacl")
+    assert _key(fast) == _key(reference)
+    assert _key(from_strings) == _key(reference)
+    assert from_strings.json() == fast.json() and from_strings.text() == fast.text()
+    assert from_strings.graph is not None and fast.graph is not None
+    assert isomorphic(from_strings.graph, fast.graph)
+    assert fast.conforms == (case.parent.name == "valid") or case.parent.name == "invalid"
+
+
 def test_fast_engine_reports_what_pyshacl_reports_on_the_bundled_build(
         built: BuildResult, graph: Graph) -> None:
-    from kdgraph.validate import validate_graph
-
     fast = validate_graph(graph, built.mapped.origins, engine="fast")
     reference = validate_graph(graph, built.mapped.origins, engine="pyshacl")
     assert fast.warnings, "the bundled lists have doubts the shapes report"
     assert _key(fast) == _key(reference)
 
 
+def test_strings_and_graph_give_the_same_report_on_the_bundled_build(
+        built: BuildResult, graph: Graph) -> None:
+    """The build's term strings (the N-Quads dump read by pyoxigraph) and the rdflib graph of the Turtle
+    dump give the same report, to the byte, and the same report graph."""
+    triples = ox_triples(built.out / "kdgraph.nq", ox.RdfFormat.N_QUADS)
+    assert len(triples) == len(graph)
+    from_graph = validate_graph(graph, built.mapped.origins)
+    from_strings = validate_graph(triples, built.mapped.origins)
+    assert from_strings.findings and from_strings.findings == from_graph.findings
+    assert from_strings.json() == from_graph.json() and from_strings.text() == from_graph.text()
+    assert from_strings.graph is not None and from_graph.graph is not None
+    assert isomorphic(from_strings.graph, from_graph.graph)
+
+
+def _cases_store() -> tuple[list[nt.Triple], ox.Store]:
+    """Every invalid shape case as term strings, and a store holding them in one named graph and, in
+    another, a second paper with the identifier of one of them (which the SPARQL constraints would
+    report as a conflict)."""
+    triples = sorted({t for case in SHAPE_CASES if case.parent.name == "invalid" for t in ox_triples(case)})
+    article = nt.iri(str(SDO.ScholarlyArticle))
+    papers = {s for s, p, o in triples if p == nt.iri(str(RDF.type)) and o == article}
+    ids = Counter(o for s, p, o in triples if s in papers and p == nt.iri(str(SDO.identifier)))
+    identifier = min(o for o, n in ids.items() if n == 1 and o[0] == "<")  # of one paper only
+    extra = ("<https://w3id.org/kdgraph/paper/another>", nt.iri(str(SDO.identifier)), identifier)
+    store = ox.Store()
+    text = "".join(f"{s} {p} {o} <https://example.org/graph/data> .\n" for s, p, o in triples)
+    text += "{} {} {} <https://example.org/graph/extra> .\n".format(*extra)
+    store.load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    return triples, store
+
+
+def test_a_given_store_answers_the_sparql_constraints() -> None:
+    triples, store = _cases_store()
+    own = validate_graph(triples)
+    calls: list[int] = []
+
+    def opened() -> ox.Store:
+        calls.append(1)
+        return store
+
+    data_only = validate_graph(triples, store=opened, store_graphs=["https://example.org/graph/data"])
+    assert calls == [1]
+    assert data_only.json() == own.json()
+    union = validate_graph(triples, store=store)  # the extra graph's paper is seen too
+    assert union.json() != own.json()
+    assert any("another paper has the same identifier" in f.message for f in union.findings)
+
+
+def test_a_given_store_is_not_used_where_literals_are_normalized() -> None:
+    triples, store = _cases_store()
+    position = next(t for t in triples if t[1] == nt.iri(str(SDO.position)))
+    lexical, datatype, _ = nt.literal_parts(position[2])
+    assert datatype is not None
+    changed = sorted([t for t in triples if t != position]
+                     + [(position[0], position[1], nt.literal("+" + lexical, datatype))])
+    report = validate_graph(changed, store=store)  # the store's extra paper would add a result
+    assert report.json() == validate_graph(changed).json() == validate_graph(triples).json()
+
+
 def test_fast_engine_hands_unknown_constraints_to_pyshacl() -> None:
     from kdgraph.shacl_core import core_findings
-    from kdgraph.validate import load_shapes, validate_graph
+    from kdgraph.validate import load_shapes
 
     shapes = load_shapes()
     shapes.parse(data="""
@@ -150,7 +240,9 @@ def test_fast_engine_hands_unknown_constraints_to_pyshacl() -> None:
                  format="turtle")
     data = Graph().parse(data="""@prefix schema: <https://schema.org/> .
         <https://w3id.org/kdgraph/person/a> a schema:Person ; schema:name "A" .""", format="turtle")
-    assert core_findings(data, shapes, data.namespace_manager) is None
-    fast = validate_graph(data, shapes=shapes, engine="fast")
+    triples = [(nt.from_rdflib(s), nt.from_rdflib(p), nt.from_rdflib(o)) for s, p, o in data]
+    assert core_findings(triples, shapes, data.namespace_manager) is None
     reference = validate_graph(data, shapes=shapes, engine="pyshacl")
-    assert _key(fast) == _key(reference)
+    assert _key(validate_graph(data, shapes=shapes, engine="fast")) == _key(reference)
+    assert _key(validate_graph(triples, shapes=shapes, engine="fast")) == _key(reference)
+    assert _key(validate_graph(triples, shapes=shapes, engine="pyshacl")) == _key(reference)

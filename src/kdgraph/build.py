@@ -9,29 +9,33 @@ from __future__ import annotations
 import hashlib
 import json
 import resource
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, SDO
 
 from . import __version__
+from . import ntriples as nt
+from .bulk import gc_paused
 from .errors import KdgraphError
 from .extract import Extraction, extract_all
-from .mapping import Mapped, Quad, map_graph
+from .mapping import Mapped, map_graph
 from .paths import project_dir
 from .publish import (
     SourceInfo,
+    Staging,
     context,
     dataset_description,
     jsonld,
-    nquads,
+    nquads_chunks,
+    ntriples,
     ontology,
+    prefixes,
     turtle,
-    union_graph,
-    write_atomically,
 )
 from .reconcile import Reconciled, reconcile
 from .records import Diagnostic
@@ -102,9 +106,24 @@ def quality_report(diagnostics: list[Diagnostic], report: Report) -> tuple[bytes
 def build(sources: list[Source], out: Path, *, base: str | None = None,
           progress: Progress = _quiet, site: bool = True) -> BuildResult:
     """Build the graph of ``sources`` into ``out`` (and its site, unless ``site`` is False); raises
-    KdgraphError on bad input or violations."""
+    KdgraphError on bad input or violations.
+
+    The N-Quads dump is written first; once the graph is valid, the embedded store bulk-loads it in a
+    background thread (pyoxigraph's loader releases the GIL) while the other dumps are written. All of
+    it goes to a staging folder that replaces the output only at the end.
+    """
     minter = Minter(base) if base else Minter()
     clock = _Clock()
+    with gc_paused():
+        result = _build(sources, out, minter, clock, progress)
+    if site:
+        result.site_pages = build_site(out, minter.base, progress=progress).pages
+        clock.lap("site")
+    return result
+
+
+def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
+           progress: Progress) -> BuildResult:
     progress(f"reading {len(sources)} list(s)…")
     extractions, errors = extract_all(sources, cache=out / CACHE_DIR)
     if errors:
@@ -115,74 +134,128 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     reconciled = reconcile(extractions)
     progress("mapping to RDF…")
     mapped = map_graph(extractions, reconciled, minter)
-    graph = union_graph(mapped.quads, minter)
+    triples = mapped.triples()
     clock.lap("reconcile + map")
-    progress(f"validating {len(graph)} triples against the SHACL shapes…")
-    report = validate_graph(graph, mapped.origins)
-    clock.lap("validate")
-    diagnostics = [d for e in extractions for d in e.diagnostics] + reconciled.diagnostics
-    if not report.conforms:
-        first = report.violations[0]
-        raise KdgraphError(
-            f"{first.where[0] + ': ' if first.where else ''}the graph violates the SHACL shapes "
-            f"({len(report.violations)} violations; first: <{first.focus}> {first.path or ''}: "
-            f"{first.message}) — nothing was written; run `kdgraph validate` on the data for the "
-            "full report")
-
-    progress("writing dumps…")
     version = f"{__version__}+{_inputs_hash(extractions)}"
-    files: dict[str, bytes] = {"kdgraph.ttl": turtle(mapped.quads, minter)}
-    clock.lap("Turtle")
-    files["kdgraph.jsonld"] = jsonld(graph, minter)
-    files["context.jsonld"] = (json.dumps(context(minter), indent=1) + "\n").encode("utf-8")
-    clock.lap("JSON-LD")
     onto = ontology(minter, __version__)
-    files["ontology.ttl"] = onto.serialize(format="turtle", encoding="utf-8")
-    onto_graph = URIRef(minter.ontology)
-    quads: list[Quad] = [*mapped.quads, *((URIRef(str(s)), URIRef(str(p)), o, onto_graph)
-                                          for s, p, o in onto)]
-    files["kdgraph.nq"] = nquads(quads)
-    clock.lap("N-Quads")
-    per_source = [
-        SourceInfo(id=e.source.id, title=e.source.title, origin=e.source.origin, sha256=e.sha256,
-                   triples=sum(1 for q in mapped.quads if str(q[3]) == minter.graph(e.source.id)))
-        for e in extractions
-    ]
-    sizes = {name: len(files[name]) for name in ("kdgraph.ttl", "kdgraph.jsonld", "kdgraph.nq")}
-    void = dataset_description(graph, minter, per_source, sizes, version)
-    files["void.ttl"] = void.serialize(format="turtle", encoding="utf-8")
-    files["quality-report.txt"], files["quality-report.json"] = quality_report(diagnostics, report)
-    for query in sorted(project_dir("queries").glob("*.rq")):
-        files[f"queries/{query.name}"] = query.read_bytes()
-    clock.lap("VoID + reports")
-
-    def make_store(staging: Path) -> list[str]:
-        progress("loading the embedded store…")
-        write_store(staging / "kdgraph.nq", staging / STORE_DIR)
-        return [STORE_DIR]
-
-    write_atomically(out, files, make_store)
+    onto_graph = nt.iri(minter.ontology)
+    per_graph = Counter(q[3] for q in mapped.quads)
+    diagnostics = [d for e in extractions for d in e.diagnostics] + reconciled.diagnostics
+    sizes: dict[str, int] = {}
+    with Staging(out) as stage:
+        quads = sorted([*mapped.quads, *((nt.from_rdflib(s), nt.from_rdflib(p), nt.from_rdflib(o),
+                                          onto_graph) for s, p, o in onto)])
+        sizes["kdgraph.nq"] = stage.write("kdgraph.nq", nquads_chunks(quads))
+        del quads
+        clock.lap("N-Quads")
+        progress(f"validating {len(triples)} triples against the SHACL shapes…")
+        # the SHACL-SPARQL constraints query an in-memory store loaded from the N-Triples text
+        # (queries over the on-disk store's named graphs measured four times slower); the text is
+        # the Turtle dump's input too
+        text = ntriples(triples)
+        report = validate_graph(triples, mapped.origins, prefixes=prefixes(minter), ntriples=text,
+                                unique=True)
+        clock.lap("validate")
+        if not report.conforms:
+            first = report.violations[0]
+            raise KdgraphError(
+                f"{first.where[0] + ': ' if first.where else ''}the graph violates the SHACL "
+                f"shapes ({len(report.violations)} violations; first: <{first.focus}> "
+                f"{first.path or ''}: {first.message}) — nothing was written; run "
+                "`kdgraph validate` on the data for the full report")
+        # the store loads while the other dumps are written: not during validation, whose memory
+        # (the index, the in-memory store) would add to the bulk loader's
+        store = _StoreLoader(stage.path("kdgraph.nq"), stage.folder(STORE_DIR), out / STORE_DIR,
+                             progress)
+        try:
+            progress("writing dumps…")
+            sizes["kdgraph.ttl"] = stage.write("kdgraph.ttl", turtle(text, minter))
+            del text
+            clock.lap("Turtle")
+            with stage.open("kdgraph.jsonld") as f:
+                sizes["kdgraph.jsonld"] = int(jsonld(triples, minter, f))
+            clock.lap("JSON-LD")
+            per_source = [
+                SourceInfo(id=e.source.id, title=e.source.title, origin=e.source.origin,
+                           sha256=e.sha256, triples=per_graph[nt.iri(minter.graph(e.source.id))])
+                for e in extractions
+            ]
+            void = dataset_description(triples, minter, per_source, dict(sizes), version)
+            report_text, report_json = quality_report(diagnostics, report)
+            files = {
+                "context.jsonld": (json.dumps(context(minter), indent=1) + "\n").encode("utf-8"),
+                "ontology.ttl": onto.serialize(format="turtle", encoding="utf-8"),
+                "void.ttl": void.serialize(format="turtle", encoding="utf-8"),
+                "quality-report.txt": report_text,
+                "quality-report.json": report_json,
+                **{f"queries/{q.name}": q.read_bytes()
+                   for q in sorted(project_dir("queries").glob("*.rq"))},
+            }
+            for name, content in files.items():
+                sizes[name] = stage.write(name, content)
+            clock.lap("VoID + reports")
+        finally:
+            store.join()
+        stage.commit()
     clock.lap("write + store")
-    pages = build_site(out, minter.base, progress=progress).pages if site else 0
-    if site:
-        clock.lap("site")
 
+    nodes = _node_counts(triples)
     counts = {
         "papers": len(reconciled.papers),
         "people": len(reconciled.persons),
-        "venue series": len({s for s in graph.subjects(RDF.type, SDO.EventSeries)}
-                            | {s for s in graph.subjects(RDF.type, SDO.Periodical)}),
-        "events": len(set(graph.subjects(RDF.type, SDO.Event))),
+        "venue series": nodes["venue series"],
+        "events": nodes["events"],
         "repositories": len(reconciled.repos),
-        "topics": len(set(graph.objects(None, DCTERMS.subject))),
+        "topics": nodes["topics"],
         "list items": sum(len(v) for v in reconciled.items.values()),
-        "triples": len(graph),
+        "triples": len(triples),
         "warnings": sum(1 for d in diagnostics if d.severity == "warning") + len(report.warnings),
     }
     return BuildResult(out=out, extractions=extractions, reconciled=reconciled, mapped=mapped,
-                       report=report, diagnostics=diagnostics, counts=counts,
-                       files={k: len(v) for k, v in files.items()}, site_pages=pages,
+                       report=report, diagnostics=diagnostics, counts=counts, files=sizes,
                        steps=clock.steps)
+
+
+class _StoreLoader:
+    """Bulk-loads the staged N-Quads into the staged store in a thread; :meth:`join` waits and
+    re-raises what the load raised."""
+
+    def __init__(self, nquads_file: Path, target: Path, shown: Path, progress: Progress) -> None:
+        self._error: BaseException | None = None
+        self._shown = shown
+        progress("loading the embedded store…")
+
+        def load() -> None:
+            try:
+                write_store(nquads_file, target)
+            except BaseException as exc:
+                self._error = exc
+
+        self._thread = threading.Thread(target=load, name="kdgraph-store", daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise KdgraphError(f"{self._shown}: the embedded store could not be built ({self._error}) "
+                               "— nothing was written; check the folder's free space and "
+                               "permissions, then build again")
+
+
+def _node_counts(triples: list[nt.Triple]) -> dict[str, int]:
+    a, subject = f"<{RDF.type}>", f"<{DCTERMS.subject}>"
+    series = {f"<{SDO.EventSeries}>", f"<{SDO.Periodical}>"}
+    event = f"<{SDO.Event}>"
+    found: dict[str, set[str]] = {"venue series": set(), "events": set(), "topics": set()}
+    for s, p, o in triples:
+        if p == a:
+            if o in series:
+                found["venue series"].add(s)
+            elif o == event:
+                found["events"].add(s)
+        elif p == subject:
+            found["topics"].add(o)
+    return {k: len(v) for k, v in found.items()}
 
 
 def _inputs_hash(extractions: list[Extraction]) -> str:

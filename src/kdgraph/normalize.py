@@ -9,23 +9,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qs, urlsplit, urlunsplit
 
 from .records import Identifier, LinkKind, Person, Venue, VenueKind
 
 # --------------------------------------------------------------------------------------------- text
 
-_SPACE = re.compile(r"\s+")
 _FULLWIDTH = str.maketrans({"，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "\u00a0": " "})
+_WORD = re.compile(r"[^\W_]+")
 
 
 def clean_space(text: str) -> str:
     """Collapse every run of whitespace (newlines included) to one space and trim."""
-    return _SPACE.sub(" ", text.translate(_FULLWIDTH)).strip()
+    # str.split() and str.strip() split at exactly the characters the regex class \s matches
+    # (str.isspace), so this is the regex substitution, without it.
+    if not text.isascii():
+        text = text.translate(_FULLWIDTH)
+    return " ".join(text.split())
 
 
 def ascii_fold(text: str) -> str:
     """Strip accents: ``Pérez`` → ``Perez``; characters with no ASCII form are kept."""
+    if text.isascii():  # ASCII is its own NFKD form and has no combining marks
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -33,7 +40,7 @@ def ascii_fold(text: str) -> str:
 def title_key(title: str) -> str:
     """The form of a title used only for matching: folded, lower-case, punctuation-free, one-spaced."""
     folded = ascii_fold(title).casefold()
-    return " ".join(re.findall(r"[^\W_]+", folded))
+    return " ".join(_WORD.findall(folded))
 
 
 _ANNOTATION = re.compile(
@@ -49,6 +56,8 @@ def clean_title(raw: str) -> tuple[str, tuple[str, ...]]:
     not part of the title; a trailing period or colon is list punctuation.
     """
     text = clean_space(raw)
+    if "(" not in text and "[" not in text:  # no annotation (each is bracketed); the text is clean
+        return text.rstrip(" .,;:"), ()
     notes = tuple(m.group(1) for m in _ANNOTATION.finditer(text))
     text = clean_space(_ANNOTATION.sub(" ", text))
     text = text.rstrip(" .,;:")
@@ -98,15 +107,18 @@ _VENUE = re.compile(
 _FINDINGS = re.compile(r"\bfindings(?:\s+of(?:\s+the)?)?\b", re.IGNORECASE)
 _PUBLISHER = re.compile(r"^(?:IEEE/CVF|IEEE|ACM|AAAI|ACL|USENIX)\s+(?P<rest>\S.*)$", re.IGNORECASE)
 _VENUE_PREFIX = re.compile(r"^(in|at|proc\.?|proceedings of( the)?)[:\s]+", re.IGNORECASE)
+_WORKSHOP_WORD = re.compile(r"\bworkshops?\b", re.IGNORECASE)
+_LETTER = re.compile(r"[A-Za-z]")
 
 
+@lru_cache(maxsize=4096)
 def canonical_series(text: str) -> tuple[str, bool]:
     """Normalize a series name: ``NIPS`` → ``NeurIPS``, ``ArXiv`` → ``arXiv``, ``ICLRW`` → ICLR workshop."""
     name = clean_space(_VENUE_PREFIX.sub("", clean_space(text))).strip(" ,.;:-[]()")
     workshop = False
-    if re.search(r"\bworkshops?\b", name, re.IGNORECASE):
+    if _WORKSHOP_WORD.search(name):
         workshop = True
-        name = clean_space(re.sub(r"\bworkshops?\b", "", name, flags=re.IGNORECASE)).strip(" ,.-")
+        name = clean_space(_WORKSHOP_WORD.sub("", name)).strip(" ,.-")
     if _FINDINGS.search(name):  # "Findings of EMNLP": the companion volume of the conference
         name = clean_space(_FINDINGS.sub("", name)).strip(" ,.-")
     m = _WORKSHOP_SUFFIX.match(name)
@@ -153,6 +165,7 @@ def _plausible_series(series: str) -> bool:
     return len(words) <= 4 and any(sum(c.isupper() for c in w) >= 2 for w in words)
 
 
+@lru_cache(maxsize=8192)
 def parse_venue(text: str, *, require_known: bool = False) -> Venue | None:
     """Read a venue such as ``CVPR 2020``, ``NIPS 2017 workshop``, ``arXiv 2019.05``, ``WACV2021``,
     ``Euro S&P 2016``, ``In: ICLRW``, ``Findings of EMNLP 2020``, ``ICLR 2022 (Oral)`` or
@@ -161,6 +174,9 @@ def parse_venue(text: str, *, require_known: bool = False) -> Venue | None:
     Without a year the text must name a known series. With ``require_known`` (for text that might be a
     title fragment or a heading), the series must be known or read as a venue name (an acronym, or a
     journal-like name). Annotations such as ``(Oral)`` are ignored; ``text`` keeps them.
+
+    A pure function of its arguments, cached: a list names the same few venues again and again (the
+    :class:`Venue` it returns is immutable, so records may share it).
     """
     written = _trim(clean_space(text))
     if not written or len(written) > 120:
@@ -180,7 +196,7 @@ def parse_venue(text: str, *, require_known: bool = False) -> Venue | None:
             return None
     if require_known and series not in _KNOWN.values() and not _plausible_series(series):
         return None
-    if not re.search(r"[A-Za-z]", series):
+    if not _LETTER.search(series):
         return None
     return Venue(series=series, year=year, text=written, kind=venue_kind(series, workshop),
                  workshop=workshop)
@@ -250,6 +266,16 @@ _INITIALS = re.compile(r"^[A-Z]\.?(?:\s*-?\s*[A-Z]\.?)*$")
 # "et al." in its many spellings: "et al", "et. al.", "et.al.", "etal", "et alii", "& al.", "and others"
 _ET_AL = re.compile(r",?\s*(?:\bet\.?\s*al(?:ii|ia)?\b\.?|&\s*al\.|\band\s+others\b\.?)", re.IGNORECASE)
 _GLUED = re.compile(r"^(?P<a>[A-Z][a-z]{2,})(?P<b>[A-Z][a-z]{1,})$")
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+_LINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b|;)\s*")
+_NOT_NAMES = re.compile(r"[`:!?\[\]()=/]|https?:")
+_CLOSING_PERIOD = re.compile(r"(?<![A-Z])\.+$")
+_NAME_PERIOD = re.compile(r"(?<!\b[A-Z])\.+$")
+_GLUED_INITIAL = re.compile(r"\b([A-Z])\.(?=[A-Z][a-z])")
+_FOOTNOTE = re.compile(r"[A-Za-z]\d+$")
+_DIGITS_END = re.compile(r"\d+$")
+_NAME_PREFIX = re.compile(r"^(Mc|Mac|De|Di|La|Le|Van|Von|Du|O)[A-Z]")
+_CAPITAL = re.compile(r"[A-Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,8 +291,8 @@ def _is_initials(part: str) -> bool:
 
 def looks_like_names(text: str) -> bool:
     """Whether a line reads as a list of person names (used for author lines without italics)."""
-    parts = [p for p in re.split(r"\s*(?:,|&|\band\b|;)\s*", clean_space(text).rstrip(". ")) if p]
-    if not parts or re.search(r"[`:!?\[\]()=/]|https?:", text):
+    parts = [p for p in _LINE_SEPARATORS.split(clean_space(text).rstrip(". ")) if p]
+    if not parts or _NOT_NAMES.search(text):
         return False
     for part in parts:
         words = part.replace(".", ". ").split()
@@ -314,8 +340,8 @@ def parse_authors(text: str) -> ParsedAuthors:
     line = clean_space(text).strip("*_ ")
     et_al = bool(_ET_AL.search(line))
     line = _ET_AL.sub("", line).strip()
-    line = re.sub(r"(?<![A-Z])\.+$", "", line).strip()  # a closing period, not an initial's ("Dean, J.")
-    parts = [p.strip() for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", line) if p.strip()]
+    line = _CLOSING_PERIOD.sub("", line).strip()  # a closing period, not an initial's ("Dean, J.")
+    parts = [p.strip() for p in _NAME_SEPARATORS.split(line) if p.strip()]
     # "Last, F." form: every second part is initials.
     inverted = len(parts) >= 2 and len(parts) % 2 == 0 and all(
         _is_initials(parts[i]) for i in range(1, len(parts), 2)
@@ -327,36 +353,53 @@ def parse_authors(text: str) -> ParsedAuthors:
         parts = parts[2:]
     if inverted:
         for i in range(0, len(parts), 2):
-            letters = re.findall(r"[A-Z]", parts[i + 1])
+            letters = _CAPITAL.findall(parts[i + 1])
             joiner = "-" if "-" in parts[i + 1] else " "
             name = f"{joiner.join(c + '.' for c in letters)} {parts[i]}"
             persons.append(Person(name=clean_space(name), as_written=f"{parts[i]}, {parts[i + 1]}"))
         return ParsedAuthors(tuple(persons), tuple(doubts), et_al)
     for part in parts:
-        written = part
-        name = re.sub(r"(?<!\b[A-Z])\.+$", "", part.strip()).strip()
-        name = re.sub(r"\b([A-Z])\.(?=[A-Z][a-z])", r"\1. ", name)  # "J.Dean" → "J. Dean"
-        if re.search(r"[A-Za-z]\d+$", name):
-            stripped = re.sub(r"\d+$", "", name)
-            doubts.append(f"footnote digits removed from author name {name!r} → {stripped!r}")
-            name = stripped
-        words = name.split()
-        fixed: list[str] = []
-        for word in words:
-            g = _GLUED.match(word)
-            if g and not re.match(r"^(Mc|Mac|De|Di|La|Le|Van|Von|Du|O)[A-Z]", word):
-                fixed.extend([g.group("a"), g.group("b")])
-                doubts.append(f"author name {word!r} read as {g.group('a') + ' ' + g.group('b')!r}")
-            else:
-                fixed.append(word)
-        name = " ".join(fixed)
-        if name:
-            persons.append(Person(name=name, as_written=written))
+        person, part_doubts = _person(part)
+        doubts.extend(part_doubts)
+        if person is not None:
+            persons.append(person)
     return ParsedAuthors(tuple(persons), tuple(doubts), et_al)
+
+
+@lru_cache(maxsize=16384)
+def _person(part: str) -> tuple[Person | None, tuple[str, ...]]:
+    """One author name of an author line as written: the person (None when nothing is left of it) and
+    the doubts about it. Cached: lists name the same authors again and again."""
+    doubts: list[str] = []
+    name = _NAME_PERIOD.sub("", part.strip()).strip()
+    name = _GLUED_INITIAL.sub(r"\1. ", name)  # "J.Dean" → "J. Dean"
+    if _FOOTNOTE.search(name):
+        stripped = _DIGITS_END.sub("", name)
+        doubts.append(f"footnote digits removed from author name {name!r} → {stripped!r}")
+        name = stripped
+    words = name.split()
+    fixed: list[str] = []
+    for word in words:
+        g = _GLUED.match(word)
+        if g and not _NAME_PREFIX.match(word):
+            fixed.extend([g.group("a"), g.group("b")])
+            doubts.append(f"author name {word!r} read as {g.group('a') + ' ' + g.group('b')!r}")
+        else:
+            fixed.append(word)
+    name = " ".join(fixed)
+    return (Person(name=name, as_written=part) if name else None), tuple(doubts)
 
 
 # ------------------------------------------------------------------------------------------ bylines
 
+_SEPARATOR = re.compile(r"[,;]|\.\s")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+_ARXIV_TAIL = re.compile(r"(?:^|(?<=[\s,;.(]))arxiv\b[^,;]*$", re.IGNORECASE)
+_YEAR_TAIL = re.compile(rf"\s\(?{_YEAR}\)?$")
+_INITIAL_END = re.compile(r"\b[A-Z]\.$")
+_SENTENCE_END = re.compile(r"[.?!](?=\s+\S)")
+_CAPITAL_END = re.compile(r"\b[A-Z]$")
+_COMMA = re.compile(r",")
 _PUBLISHER_WORDS = {"IEEE", "ACM", "PROCEEDINGS", "PROC", "CONFERENCE", "WORKSHOP", "JOURNAL",
                     "TRANSACTIONS", "PREPRINT", "SPRINGER", "ELSEVIER", "ARXIV", "OPENREVIEW"}
 
@@ -381,14 +424,14 @@ class Byline:
 
 def _name_parts(text: str) -> list[str]:
     line = _ET_AL.sub("", clean_space(text)).strip(" ,;.")
-    return [p for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", line) if p]
+    return [p for p in _NAME_SEPARATORS.split(line) if p]
 
 
 def _last_chunk(text: str) -> tuple[str, str]:
     """Split text at its last separator: a comma, a semicolon, a period before a space, or the end of
     ``et al.``. Returns (head, chunk); the head is empty when there is no separator."""
     cut = 0
-    for m in re.finditer(r"[,;]|\.\s", text):
+    for m in _SEPARATOR.finditer(text):
         cut = m.end()
     for m in _ET_AL.finditer(text):
         cut = max(cut, m.end())
@@ -398,7 +441,7 @@ def _last_chunk(text: str) -> tuple[str, str]:
 def _byline_venue(chunk: str) -> Venue | None:
     """A venue that ends a byline: a known series (with or without a year), a journal, or a date."""
     text = clean_space(chunk)
-    if not re.search(r"[A-Za-z0-9]", text):
+    if not _ALNUM.search(text):
         return None
     year = date_year(text)
     if year is not None:
@@ -428,7 +471,7 @@ def parse_byline(text: str, *, strict: bool = False) -> Byline | None:
     rest = clean_space(text).strip(" ,;:-–—")
     venue: Venue | None = None
     identifier: Identifier | None = None
-    m = re.search(r"(?:^|(?<=[\s,;.(]))arxiv\b[^,;]*$", rest, re.IGNORECASE)
+    m = _ARXIV_TAIL.search(rest)
     found = arxiv_venue(m.group(0)) if m else None
     if m and found:
         venue, identifier = found
@@ -447,12 +490,12 @@ def parse_byline(text: str, *, strict: bool = False) -> Byline | None:
                                   workshop=series.workshop)
                     rest = head2
         else:
-            ym = re.search(rf"\s\(?{_YEAR}\)?$", rest.rstrip(" ."))  # "Author Two 2019": no comma
+            ym = _YEAR_TAIL.search(rest.rstrip(" ."))  # "Author Two 2019": no comma
             if ym:
                 venue = Venue(series=None, year=int(ym.group("year")), text=ym.group("year"))
                 rest = rest[: ym.start()]
     authors = rest.strip(" ,;:-–—")
-    authors = authors[:-1] if authors.endswith(".") and not re.search(r"\b[A-Z]\.$", authors) else authors
+    authors = authors[:-1] if authors.endswith(".") and not _INITIAL_END.search(authors) else authors
     parts = _name_parts(authors)
     if not parts or _venue_words(_ET_AL.sub("", authors)):
         return None
@@ -476,16 +519,16 @@ def split_title_byline(text: str) -> tuple[str, Byline] | None:
     date (a title may hold commas, so a byline without either is not looked for there).
     """
     text = clean_space(text)
-    for m in re.finditer(r"[.?!](?=\s+\S)", text):
+    for m in _SENTENCE_END.finditer(text):
         title = text[: m.start()] if m.group() == "." else text[: m.end()]
-        if not title_key(title) or re.search(r"\b[A-Z]$", title):  # not after an initial
+        if not title_key(title) or _CAPITAL_END.search(title):  # not after an initial
             continue
         byline = parse_byline(text[m.end():])
         if byline is None:
             continue
         if byline.venue is not None or byline.et_al or parse_byline(text[m.end():], strict=True):
             return title, byline
-    for m in re.finditer(r",", text):
+    for m in _COMMA.finditer(text):
         title = text[: m.start()]
         if not title_key(title):
             continue
@@ -506,9 +549,18 @@ class NormalizedUrl:
     repairs: tuple[str, ...]
 
 
+# A URL that urlsplit splits into a scheme, a host and a path only, as written.
+_PLAIN_SPLIT = re.compile(r"(?P<scheme>https?)://(?P<host>[A-Za-z0-9.-]*)(?P<path>/[^?#\s\x00-\x1f\x7f]*)?")
+
+
+@lru_cache(maxsize=256)
 def _split(url: str) -> SplitResult:
     """``urlsplit`` that never raises: a URL it rejects (``https://[paper]arxiv.org``) splits as a
-    bare path, so it carries no host and no identifier."""
+    bare path, so it carries no host and no identifier. Cached: an entry's links are looked at
+    several times in a row."""
+    plain = _PLAIN_SPLIT.fullmatch(url)
+    if plain is not None:  # most links: what urlsplit gives, faster
+        return SplitResult(plain.group("scheme"), plain.group("host"), plain.group("path") or "", "", "")
     try:
         return urlsplit(url)
     except ValueError:
@@ -517,6 +569,28 @@ def _split(url: str) -> SplitResult:
 
 _ARXIV_NEW = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?P<version>v\d+)?")
 _ARXIV_OLD = re.compile(r"(?P<id>[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?")
+_URL_SPACE = re.compile(r"\s")
+_URL_SPACES = re.compile(r"\s+")
+_URL_SCHEME = re.compile(r"^([a-z]+)://", re.IGNORECASE)
+_SCHEME_TYPO = re.compile(r"h+t+p+(s*)")
+_BARE_HOST = re.compile(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)", re.IGNORECASE)
+_ARXIV_PAGE = re.compile(r"^/(abs|pdf)/(.+?)(?:\.pdf)?/?$")
+_ARXIV_ABS = re.compile(r"^/abs/(.+)$")
+_DOI_PATH = re.compile(r"/(10\.\d{4,9}/\S+?)/?")
+_DOI_IN_PATH = re.compile(r"/(10\.\d{4,9}/[^\s?#]+?)(?:\.pdf|/full|/abstract)?/?$")
+_NATURE_ARTICLE = re.compile(r"^/articles/(s\d{5}-\d{3}-\d{5}-\w)$")
+_OPENREVIEW_ID = re.compile(r"[\w\-]+")
+_CVF_PAPER = re.compile(r"/papers/([^/]+?)_paper\.pdf$")
+_ACL_PAPER = re.compile(r"/(\d{4}\.[a-z0-9]+-[a-z0-9]+\.\d+|[A-Z]\d{2}-\d{4})(?:\.pdf)?/?$")
+_NEURIPS_HASH = re.compile(r"/paper/\d{4}/(?:file|hash)/([0-9a-f]{32})-")
+_NEURIPS_OLD = re.compile(r"/paper/(\d+)-[\w-]+")
+_PMLR_PAPER = re.compile(r"^/(v\d+)/([a-z0-9]+)(?:/|\.html)")
+
+
+# A URL whose normalization only rewrites an arXiv page: http(s), a lower-case host name, a path
+# without white space or a final period, no query and no fragment.
+_PLAIN_URL = re.compile(r"(?P<scheme>https?)://(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?P<path>/[^\s?#]*)?")
+_ARXIV_HOSTS = ("arxiv.org", "www.arxiv.org", "export.arxiv.org")
 
 
 def normalize_url(raw: str) -> NormalizedUrl | None:
@@ -525,16 +599,29 @@ def normalize_url(raw: str) -> NormalizedUrl | None:
     Fixes whitespace inside the URL, a doubled scheme letter (``hhttps``), a missing scheme, a trailing
     period, and turns arXiv PDF links into abstract pages (``/pdf/ID.pdf`` → ``/abs/ID``).
     """
+    url = raw.strip()
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:  # most links: what _normalize_url gives, faster
+        path = plain.group("path") or ""
+        if not path.endswith("."):
+            am = _ARXIV_PAGE.match(path) if plain.group("host") in _ARXIV_HOSTS else None
+            if am:
+                return NormalizedUrl(f"{plain.group('scheme')}://arxiv.org/abs/{am.group(2)}", ())
+            return NormalizedUrl(url, ())
+    return _normalize_url(raw)
+
+
+def _normalize_url(raw: str) -> NormalizedUrl | None:
     fixes: list[str] = []
     url = raw.strip()
     if not url:
         return None
-    if re.search(r"\s", url):
-        url = re.sub(r"\s+", "", url)
+    if _URL_SPACE.search(url):
+        url = _URL_SPACES.sub("", url)
         fixes.append("whitespace removed from URL")
-    m = re.match(r"^([a-z]+)://", url, re.IGNORECASE)
+    m = _URL_SCHEME.match(url)
     if m and m.group(1).lower() not in ("http", "https", "ftp"):
-        typo = re.fullmatch(r"h+t+p+(s*)", m.group(1).lower())  # hhttps, htttp, htps, httpss
+        typo = _SCHEME_TYPO.fullmatch(m.group(1).lower())  # hhttps, htttp, htps, httpss
         if typo:
             fixed = "https" if typo.group(1) else "http"
             url = fixed + url[len(m.group(1)):]
@@ -544,7 +631,7 @@ def normalize_url(raw: str) -> NormalizedUrl | None:
     elif not m:
         if url.startswith("//"):
             url = "https:" + url
-        elif re.match(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)", url, re.IGNORECASE):
+        elif _BARE_HOST.match(url):
             url = "https://" + url
         else:
             return None if url.startswith(("#", "mailto:")) else NormalizedUrl(url, ("not a web URL",))
@@ -560,7 +647,7 @@ def normalize_url(raw: str) -> NormalizedUrl | None:
         fixes.append("trailing period removed from URL")
     query = parts.query
     if host in ("arxiv.org", "www.arxiv.org", "export.arxiv.org"):
-        am = re.match(r"^/(abs|pdf)/(.+?)(?:\.pdf)?/?$", path)
+        am = _ARXIV_PAGE.match(path)
         if am:
             path = f"/abs/{am.group(2)}"
             host, query = "arxiv.org", ""
@@ -568,6 +655,7 @@ def normalize_url(raw: str) -> NormalizedUrl | None:
     return NormalizedUrl(urlunsplit((scheme, host, path, query, parts.fragment)), tuple(fixes))
 
 
+@lru_cache(maxsize=1024)
 def identifiers_in(url: str) -> tuple[Identifier, ...]:
     """Identifiers a (normalized) URL carries: arXiv, DOI, OpenReview, CVF, ACL Anthology, NeurIPS, PMLR."""
     parts = _split(url)
@@ -575,7 +663,7 @@ def identifiers_in(url: str) -> tuple[Identifier, ...]:
     path = parts.path
     found: list[Identifier] = []
     if host == "arxiv.org":
-        m = re.match(r"^/abs/(.+)$", path)
+        m = _ARXIV_ABS.match(path)
         if m:
             for pattern in (_ARXIV_NEW, _ARXIV_OLD):
                 am = pattern.fullmatch(m.group(1))
@@ -583,36 +671,35 @@ def identifiers_in(url: str) -> tuple[Identifier, ...]:
                     found.append(Identifier("arXiv", am.group("id")))
                     break
     if host in ("doi.org", "dx.doi.org"):
-        dm = re.fullmatch(r"/(10\.\d{4,9}/\S+?)/?", path)
+        dm = _DOI_PATH.fullmatch(path)
         if dm:
             found.append(Identifier("DOI", dm.group(1)))
     else:
-        dm = re.search(r"/(10\.\d{4,9}/[^\s?#]+?)(?:\.pdf|/full|/abstract)?/?$", path)
+        dm = _DOI_IN_PATH.search(path)
         if dm and host in ("dl.acm.org", "link.springer.com", "onlinelibrary.wiley.com",
                            "ieeexplore.ieee.org", "pubs.acs.org", "tandfonline.com"):
             found.append(Identifier("DOI", dm.group(1)))
-        nm = re.match(r"^/articles/(s\d{5}-\d{3}-\d{5}-\w)$", path)
+        nm = _NATURE_ARTICLE.match(path)
         if host == "nature.com" and nm:
             found.append(Identifier("DOI", f"10.1038/{nm.group(1)}"))
     if host == "openreview.net":
         ids = parse_qs(parts.query).get("id")
-        if ids and re.fullmatch(r"[\w\-]+", ids[0]):
+        if ids and _OPENREVIEW_ID.fullmatch(ids[0]):
             found.append(Identifier("OpenReview", ids[0]))
     if host == "openaccess.thecvf.com":
-        m = re.search(r"/papers/([^/]+?)_paper\.pdf$", path)
+        m = _CVF_PAPER.search(path)
         if m:
             found.append(Identifier("CVF", m.group(1)))
     if host in ("aclweb.org", "aclanthology.org"):
-        m = re.search(r"/(\d{4}\.[a-z0-9]+-[a-z0-9]+\.\d+|[A-Z]\d{2}-\d{4})(?:\.pdf)?/?$", path)
+        m = _ACL_PAPER.search(path)
         if m:
             found.append(Identifier("ACL Anthology", m.group(1)))
     if host in ("papers.nips.cc", "proceedings.neurips.cc", "papers.neurips.cc"):
-        m = re.search(r"/paper/\d{4}/(?:file|hash)/([0-9a-f]{32})-", path) or re.search(
-            r"/paper/(\d+)-[\w-]+", path)
+        m = _NEURIPS_HASH.search(path) or _NEURIPS_OLD.search(path)
         if m:
             found.append(Identifier("NeurIPS", m.group(1)))
     if host == "proceedings.mlr.press":
-        m = re.match(r"^/(v\d+)/([a-z0-9]+)(?:/|\.html)", path)
+        m = _PMLR_PAPER.match(path)
         if m:
             found.append(Identifier("PMLR", f"{m.group(1)}/{m.group(2)}"))
     return tuple(found)
@@ -658,19 +745,21 @@ _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com", "huggin
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "bilibili.com")
 
 
+_LABEL_SPLIT = re.compile(r"[^a-z0-9]+")
+_TRAILING_DIGITS = re.compile(r"\d+$")
+
+
 def _label_words(label: str) -> list[str]:
     text = clean_space(label).strip("[]() ").lower()
-    return [w for w in re.split(r"[^a-z0-9]+", text) if w]
+    return [w for w in _LABEL_SPLIT.split(text) if w]
 
 
-def classify_link(label: str, url: str) -> tuple[LinkKind, str | None]:
-    """The kind of a link (and a code link's framework) from its label, falling back on its URL.
-
-    ``[PyTorch]``, ``[Pytorch2]``, ``[TensorFlow code]`` → code with that framework; ``[Code]`` → code,
-    framework unknown; ``[paper_tobe_updated]`` → paper; ``[Supp]`` → supplement.
-    """
+@lru_cache(maxsize=4096)
+def _label_kind(label: str) -> tuple[LinkKind, str | None] | None:
+    """The kind of a link (and a code link's framework) as its label names it; None when the label
+    does not say. Cached: labels (``[Paper]``, ``[PyTorch]``) repeat all through a list."""
     written = _label_words(label)
-    words = [re.sub(r"\d+$", "", w) or w for w in written]
+    words = [_TRAILING_DIGITS.sub("", w) or w for w in written]
     for as_written, word in zip(written, words, strict=True):
         if as_written in FRAMEWORKS:  # "caffe2" is a framework of its own; "pytorch2" is not
             return "code", FRAMEWORKS[as_written]
@@ -680,6 +769,18 @@ def classify_link(label: str, url: str) -> tuple[LinkKind, str | None]:
     for kind, names in _LABEL_KINDS:
         if phrase in names or any(w in names for w in words):
             return kind, None
+    return None
+
+
+def classify_link(label: str, url: str) -> tuple[LinkKind, str | None]:
+    """The kind of a link (and a code link's framework) from its label, falling back on its URL.
+
+    ``[PyTorch]``, ``[Pytorch2]``, ``[TensorFlow code]`` → code with that framework; ``[Code]`` → code,
+    framework unknown; ``[paper_tobe_updated]`` → paper; ``[Supp]`` → supplement.
+    """
+    named = _label_kind(label)
+    if named is not None:
+        return named
     host = _split(url).netloc.lower().removeprefix("www.")
     if host in _CODE_HOSTS:
         return "code", None

@@ -1,34 +1,32 @@
 """Publishing: the dumps (Turtle, JSON-LD, N-Quads), the JSON-LD context, the dataset description
 (VoID + DCAT), the stamped ontology and the quality report — written atomically and byte-stable.
 
-Determinism: quads are sorted before they reach a serializer, N-Quads lines are sorted, and JSON-LD
-nodes and values are sorted, so the same inputs give byte-identical files whatever the hash seed.
+The dumps are written from the build's quads as N-Triples text (:mod:`kdgraph.ntriples`), sorted once:
+N-Quads is their lines, Turtle is pyoxigraph serializing them as it parses them, JSON-LD is
+:mod:`kdgraph.jsonld`'s streaming writer. Determinism: the quads are sorted before they reach a
+writer, and JSON-LD nodes and values are sorted, so the same inputs give byte-identical files whatever
+the hash seed.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, BinaryIO
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, SDO, VOID, XSD
-from rdflib.plugins.serializers.nt import _quoteLiteral
-from rdflib.term import Node
 
 from . import __version__
+from .ntriples import Quad, Triple
 from .paths import project_file
 from .uris import Minter
 from .vocab import BIBO, KD, PREFIXES
-
-if TYPE_CHECKING:
-    from .mapping import Quad
 
 DUMPS = {
     "kdgraph.ttl": "text/turtle",
@@ -59,25 +57,12 @@ def context(minter: Minter | None = None) -> dict[str, Any]:
 
 
 def bind(graph: Graph, minter: Minter) -> None:
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in prefixes(minter).items():
         graph.bind(prefix, URIRef(ns), override=True, replace=True)
-    for name in DATA_PREFIXES:
-        graph.bind(name, URIRef(f"{minter.base}{name}/"), override=True, replace=True)
-    graph.bind("topic", URIRef("https://w3id.org/kdgraph/topic/"), override=True, replace=True)
-    graph.bind("framework", URIRef("https://w3id.org/kdgraph/framework/"), override=True,
-               replace=True)
-
-
-def union_graph(quads: Iterable[Quad], minter: Minter) -> Graph:
-    graph = Graph()
-    bind(graph, minter)
-    for s, p, o, _ in quads:
-        graph.add((s, p, o))
-    return graph
 
 
 def prefixes(minter: Minter) -> dict[str, str]:
-    """The prefixes of the Turtle dumps (those :func:`bind` gives an rdflib graph)."""
+    """The prefixes of the Turtle dumps."""
     out = dict(PREFIXES)
     out.update({name: f"{minter.base}{name}/" for name in DATA_PREFIXES})
     out["topic"] = "https://w3id.org/kdgraph/topic/"
@@ -85,55 +70,49 @@ def prefixes(minter: Minter) -> dict[str, str]:
     return out
 
 
-def _term(term: Node) -> str:
-    """One term in N-Triples syntax, as rdflib's N-Triples/N-Quads serializers write it."""
-    return _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
+def ntriples(triples: Iterable[Triple]) -> bytes:
+    """N-Triples, a line per triple, in the order given."""
+    return "".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8")
 
 
-def ntriples_lines(quads: Iterable[Quad]) -> list[str]:
-    """The triples of ``quads`` (their union: a triple in two graphs once) as sorted N-Triples lines."""
-    return sorted({f"{_term(s)} {_term(p)} {_term(o)} ." for s, p, o, _ in quads})
+def turtle(triples: Iterable[Triple] | bytes, minter: Minter) -> bytes:
+    """``triples`` (sorted, unique; or their N-Triples text) as Turtle, written by pyoxigraph as it
+    parses their N-Triples.
 
-
-def turtle(quads: Iterable[Quad], minter: Minter) -> bytes:
-    """The union of ``quads`` as Turtle, written by pyoxigraph from the sorted triples.
-
-    Sorted N-Triples lines put each subject's triples together, so the serializer groups them with
-    ``;`` and ``,``; the same quads give the same bytes whatever the hash seed.
+    Sorted triples put each subject's triples together, so the serializer groups them with ``;`` and
+    ``,``; the same triples give the same bytes whatever the hash seed.
     """
     import pyoxigraph as ox
 
-    text = "\n".join(ntriples_lines(quads)) + "\n"
-    triples = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes(minter))
+    text = triples if isinstance(triples, bytes) else ntriples(triples)
+    parsed = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    data = ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=prefixes(minter))
     assert data is not None  # no output file given: the bytes are returned
     return data
 
 
-def nquads(quads: Iterable[Quad]) -> bytes:
-    """N-Quads, one line per quad, lines sorted (duplicates written once)."""
-    lines = sorted({f"{_term(s)} {_term(p)} {_term(o)} {g.n3()} ." for s, p, o, g in quads})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def nquads_chunks(quads: Sequence[Quad], size: int = 1 << 16) -> Iterator[bytes]:
+    """N-Quads, a line per quad in the order given, as chunks of ``size`` lines (the build passes quads
+    sorted by subject, predicate, object and graph, which is the order of their lines as text: a space
+    sorts before any character that can end a term)."""
+    for start in range(0, len(quads), size):
+        yield "".join([f"{s} {p} {o} {g} .\n" for s, p, o, g in quads[start:start + size]]).encode(
+            "utf-8")
 
 
-def _sorted_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+def nquads(quads: Sequence[Quad]) -> bytes:
+    """N-Quads, a line per quad, in the order given."""
+    return b"".join(nquads_chunks(quads))
 
 
-def jsonld(graph: Graph, minter: Minter) -> bytes:
-    """Compacted JSON-LD with the published context embedded, nodes and values sorted."""
-    ctx = context(minter)
-    raw = json.loads(graph.serialize(format="json-ld", context=ctx["@context"], auto_compact=True))
-    nodes = raw.get("@graph", [raw] if "@id" in raw else [])
-    nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
-    doc = {"@context": ctx["@context"],
-           "@graph": sorted((_sorted_json(n) for n in nodes), key=lambda n: n.get("@id", ""))}
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def jsonld(triples: Iterable[Triple], minter: Minter, out: BinaryIO | None = None) -> bytes | int:
+    """Compacted JSON-LD with the published context embedded, nodes and values sorted: the bytes, or
+    the number of bytes written to ``out``."""
+    from .jsonld import write_jsonld, write_jsonld_to
+
+    if out is not None:
+        return write_jsonld_to(triples, context(minter), out)
+    return write_jsonld(triples, context(minter))
 
 
 def ontology(minter: Minter, version: str = __version__) -> Graph:
@@ -158,7 +137,7 @@ class SourceInfo:
     triples: int
 
 
-def dataset_description(graph: Graph, minter: Minter, sources: list[SourceInfo],
+def dataset_description(triples: Sequence[Triple], minter: Minter, sources: list[SourceInfo],
                         sizes: dict[str, int], version: str) -> Graph:
     """VoID + DCAT description of the published dataset (no blank nodes, no timestamps)."""
     d = Graph()
@@ -178,14 +157,20 @@ def dataset_description(graph: Graph, minter: Minter, sources: list[SourceInfo],
     d.add((ds, VOID.uriSpace, Literal(minter.base)))
     for vocab in (str(SDO), str(BIBO), str(KD), str(DCTERMS)):
         d.add((ds, VOID.vocabulary, URIRef(vocab)))
-    d.add((ds, VOID.triples, Literal(len(graph))))
-    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
-    d.add((ds, VOID.entities, Literal(len(subjects))))
-    classes = Counter(o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef))
+    d.add((ds, VOID.triples, Literal(len(triples))))
+    subjects: set[str] = set()
+    classes: Counter[str] = Counter()
+    a = f"<{RDF.type}>"
+    for s, p, o in triples:
+        subjects.add(s)
+        if p == a and o[0] == "<":
+            classes[o] += 1
+    d.add((ds, VOID.entities, Literal(sum(1 for s in subjects if s[0] == "<"))))
     for cls, count in sorted(classes.items()):
-        part = URIRef(f"{ds}/class/{graph.namespace_manager.normalizeUri(cls).replace(':', '-')}")
+        uri = URIRef(cls[1:-1])
+        part = URIRef(f"{ds}/class/{d.namespace_manager.normalizeUri(uri).replace(':', '-')}")
         d.add((ds, VOID.classPartition, part))
-        d.add((part, VOID["class"], cls))
+        d.add((part, VOID["class"], uri))
         d.add((part, VOID.entities, Literal(count)))
     for info in sources:
         subset = URIRef(f"{ds}/{info.id}")
@@ -207,29 +192,78 @@ def dataset_description(graph: Graph, minter: Minter, sources: list[SourceInfo],
     return d
 
 
+class Staging:
+    """A staging folder inside ``out`` that becomes the output only when everything is in it.
+
+    Files and folders (the embedded store) are written into the staging folder; :meth:`commit` moves
+    each into place — a file by one atomic rename, a folder by two — and leaving the ``with`` block
+    removes whatever is left. Nothing in ``out`` changes unless :meth:`commit` is reached.
+    """
+
+    def __init__(self, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.root = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        self.files: list[str] = []
+        self.folders: list[str] = []
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def write(self, name: str, data: bytes | Iterable[bytes]) -> int:
+        """Stage a file from its bytes or from chunks of them; the number of bytes written."""
+        target = self.path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            size = target.write_bytes(data)
+        else:
+            size = 0
+            with target.open("wb") as f:
+                for chunk in data:
+                    size += f.write(chunk)
+        self.files.append(name)
+        return size
+
+    def open(self, name: str) -> BinaryIO:
+        """A staged file to write into."""
+        target = self.path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.files.append(name)
+        return target.open("wb")
+
+    def path(self, name: str) -> Path:
+        """Where a staged file is (or will be)."""
+        return self.root / name
+
+    def folder(self, name: str) -> Path:
+        """The staging path of a folder to build (its caller makes it)."""
+        self.folders.append(name)
+        return self.root / name
+
+    def commit(self) -> None:
+        for name in self.files:
+            (self.out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / name, self.out / name)
+        for name in self.folders:
+            old = self.root / f"{name}.old"
+            if (self.out / name).exists():
+                os.replace(self.out / name, old)
+            os.replace(self.root / name, self.out / name)
+
+
 def write_atomically(out: Path, files: dict[str, bytes],
                      make_dirs: Callable[[Path], list[str]] | None = None) -> None:
     """Write every file into a staging folder first, then move each into place.
 
-    ``make_dirs(staging)`` may build folders in the staging area (the embedded store) from the
-    staged files; it returns their names. Nothing in ``out`` changes unless everything was written;
-    each file move is an atomic rename, and a folder is swapped by two renames.
+    ``make_dirs(staging)`` may build folders in the staging area from the staged files; it returns
+    their names. Nothing in ``out`` changes unless everything was written.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
-    try:
+    with Staging(out) as stage:
         for name, data in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        folders = make_dirs(staging) if make_dirs else []
-        for name in files:
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, out / name)
-        for name in folders:
-            old = staging / f"{name}.old"
-            if (out / name).exists():
-                os.replace(out / name, old)
-            os.replace(staging / name, out / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            stage.write(name, data)
+        for name in make_dirs(stage.root) if make_dirs else []:
+            stage.folder(name)
+        stage.commit()

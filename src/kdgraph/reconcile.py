@@ -116,6 +116,8 @@ def _title_choice(titles: Iterable[str]) -> str:
     """The spelling to show: the one with most capitals (citation styles lower-case titles, so the
     title-case spelling is the paper's own), then the most frequent, then the alphabetically first."""
     counts = Counter(titles)
+    if len(counts) == 1:
+        return next(iter(counts))
     return max(counts, key=lambda t: (sum(c.isupper() for c in t), counts[t], [-ord(c) for c in t]))
 
 
@@ -222,7 +224,8 @@ def _choose_values(papers: dict[str, PaperNode],
         with_authors = [r for r in records if r.authors]
         if not with_authors:
             continue
-        chosen = max(with_authors, key=lambda r: _fullness(r.authors))
+        chosen = with_authors[0] if len(with_authors) == 1 else max(
+            with_authors, key=lambda r: _fullness(r.authors))
         for person in chosen.authors:
             pkey = person_key(person.name)
             node = persons.setdefault(pkey, PersonNode(pkey, person.name))

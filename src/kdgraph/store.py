@@ -13,19 +13,16 @@ from pathlib import Path
 STORE_DIR = "store"
 
 
-def write_store(nquads: Path, target: Path) -> int:
-    """Bulk-load an N-Quads file into a new on-disk store at ``target``; the number of quads."""
+def write_store(nquads: Path, target: Path) -> None:
+    """Bulk-load an N-Quads file into a new on-disk store at ``target``."""
     import pyoxigraph as ox
 
     if target.exists():
         shutil.rmtree(target)
     store = ox.Store(str(target))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    store.optimize()
-    count = len(store)
     store.flush()
     del store
-    return count
 
 
 def open_store(out: Path):  # type: ignore[no-untyped-def]

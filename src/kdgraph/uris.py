@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from .normalize import ascii_fold
 from .vocab import DEFAULT_BASE
 
 MAX_SLUG = 80
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """ASCII, lower-case, ``-``-separated; long slugs are cut and suffixed with a short hash."""
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-")
+    s = _NOT_SLUG.sub("-", (text if text.isascii() else ascii_fold(text)).lower()).strip("-")
     if not s:
         s = "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
     if len(s) > MAX_SLUG:

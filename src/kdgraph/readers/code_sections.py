@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .. import normalize as nz
 from ..records import Diagnostic, Link, ReadResult, Record
@@ -40,7 +41,12 @@ def section_framework(section: Iterable[str]) -> tuple[bool, str | None]:
     """Whether a section path is a code section, and its framework: the deepest heading made only of
     framework names and code words, with at least one framework (``PyTorch``, ``TensorFlow code``).
     A heading naming two frameworks is a code section of unknown framework."""
-    for heading in reversed(tuple(section)):
+    return _section_framework(tuple(section))
+
+
+@lru_cache(maxsize=1024)
+def _section_framework(section: tuple[str, ...]) -> tuple[bool, str | None]:
+    for heading in reversed(section):
         words = re.findall(r"[a-z0-9]+", heading.lower())
         frameworks = {nz.FRAMEWORKS[w] for w in words if w in nz.FRAMEWORKS}
         if frameworks and all(w in nz.FRAMEWORKS or w in _CODE_WORDS for w in words):

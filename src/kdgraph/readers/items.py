@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import lxml.html
@@ -127,7 +128,12 @@ def take_marks(text: str) -> tuple[str, set[str]]:
 
 def marks_of(found: set[str]) -> Marks:
     priority = "top" if "top" in found else "second" if "second" in found else None
-    return Marks(priority=priority, read="read" in found)  # type: ignore[arg-type]
+    return _marks(priority, "read" in found)
+
+
+@lru_cache(maxsize=8)
+def _marks(priority: str | None, read: bool) -> Marks:
+    return Marks(priority=priority, read=read)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------- non-entries
@@ -145,10 +151,20 @@ _NON_ENTRY_SECTION = re.compile(
 
 
 def is_resource_section(section: Iterable[str]) -> bool:
-    return any(_RESOURCE_SECTION.search(s) for s in section)
+    return _resource_section(tuple(section))
 
 
 def is_non_entry_section(section: Iterable[str]) -> bool:
+    return _non_entry_section(tuple(section))
+
+
+@lru_cache(maxsize=1024)
+def _resource_section(section: tuple[str, ...]) -> bool:
+    return any(_RESOURCE_SECTION.search(s) for s in section)
+
+
+@lru_cache(maxsize=1024)
+def _non_entry_section(section: tuple[str, ...]) -> bool:
     return any(_NON_ENTRY_SECTION.search(s) for s in section)
 
 
@@ -208,6 +224,9 @@ def _authors(text: str, ctx: Context, line: int, diags: list[Diagnostic]) -> tup
     return parsed.persons
 
 
+_SUPPLEMENT_FILE = re.compile(r"supp(lement(al|ary)?)?[._-]", re.IGNORECASE)
+
+
 def _links(items: list[Segment], ctx: Context, line: int, title: str,
            diags: list[Diagnostic]) -> list[Link]:
     links: list[Link] = []
@@ -226,7 +245,7 @@ def _links(items: list[Segment], ctx: Context, line: int, title: str,
             diags.append(_diag(ctx, line, "url-fixed", f"{fix}: {raw.strip()!r} → "
                                f"{normalized.url!r}"))
         kind, framework = nz.classify_link(label, normalized.url)
-        if kind == "paper" and re.search(r"supp(lement(al|ary)?)?[._-]", normalized.url, re.I):
+        if kind == "paper" and _SUPPLEMENT_FILE.search(normalized.url):
             diags.append(_diag(ctx, line, "paper-link-is-supplement",
                                f"the paper link of {title!r} points to a supplement file "
                                f"{normalized.url!r}"))

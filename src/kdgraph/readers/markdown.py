@@ -23,11 +23,14 @@ The shapes recognised by their structure, not by a per-file switch:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import lxml.html
 from markdown_it import MarkdownIt
+from markdown_it.common import normalize_url
 from markdown_it.token import Token
 
 from .. import normalize as nz
@@ -35,7 +38,24 @@ from ..records import Diagnostic, ReadResult, Record, Venue
 from . import code_sections, tables
 from .items import Context, Item, Segment, html_fragment, parse_item, segments_of, take_marks
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# A link target markdown-it's normalizeLink gives back unchanged: http(s), a host of valid labels
+# (63 characters at most, 255 in all, checked below), then only characters it never encodes.
+_PLAIN_LINK = re.compile(r"https?://(?P<host>[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*)"
+                         r"(?:[/?#][A-Za-z0-9\-._~/?#=&+]*)?")
+
+
+class _Markdown(MarkdownIt):
+    """markdown-it, with a shortcut for the link targets its normalization leaves as they are (most of
+    a list's links): parsing and re-encoding each one is a good part of the time spent on a list."""
+
+    def normalizeLink(self, url: str) -> str:
+        plain = _PLAIN_LINK.fullmatch(url)
+        if plain is not None and len(plain.group("host")) <= 255:
+            return url
+        return normalize_url.normalizeLink(url)
+
+
+_MD = _Markdown("commonmark", {"html": True}).enable("table")
 _HEADINGS = {f"h{n}" for n in range(1, 7)}
 
 
@@ -48,6 +68,10 @@ class _State:
     label: str | None = None
     result: ReadResult = field(default_factory=ReadResult)
     code: list[code_sections.PendingCode] = field(default_factory=list)
+    later_part: bool = False  # reading a part of a list after its first (see read_markdown_part)
+    # Marks before <li> that belong to the last entry of an earlier part: (where the diagnostic goes
+    # in result.diagnostics, line, marks); see PartRead.
+    looking_back: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
 
     def set_heading(self, level: int, text: str) -> None:
         text = text.rstrip(" :")
@@ -86,8 +110,104 @@ def _inline_text(token: Token) -> str:
     return nz.clean_space("".join(parts))
 
 
+class _Node:
+    """An element of the tree lxml would build from the HTML of plain Markdown inline content: the
+    subset of the element interface :func:`segments_of` reads."""
+
+    __slots__ = ("children", "href", "tag", "tail", "text")
+
+    def __init__(self, tag: str, href: str | None = None) -> None:
+        self.tag = tag
+        self.href = href
+        self.text: str | None = None
+        self.tail: str | None = None
+        self.children: list[_Node] = []
+
+    def __iter__(self) -> Iterator[_Node]:
+        return iter(self.children)
+
+    def get(self, key: str) -> str | None:
+        return self.href if key == "href" else None
+
+    def text_content(self) -> str:
+        parts = [self.text or ""]
+        for child in self.children:
+            parts.append(child.text_content())
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    def add_text(self, text: str) -> None:
+        if self.children:
+            last = self.children[-1]
+            last.tail = (last.tail or "") + text
+        else:
+            self.text = (self.text or "") + text
+
+
+_OPEN_TAGS = {"strong_open": "strong", "em_open": "em", "link_open": "a"}
+_CLOSE_TAGS = {"strong_close": "strong", "em_close": "em", "link_close": "a"}
+# Characters an HTML parser may drop, replace or read specially; inline content holding one is read
+# through lxml, like any inline HTML.
+_ODD_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufeff\ufffe\uffff"
+                        + "".join(rf"\U{plane:04X}FFFE\U{plane:04X}FFFF" for plane in range(1, 17)) + "]")
+
+
+def _plain_tree(children: list[Token]) -> _Node | None:
+    """The element tree of inline content made only of text, line breaks, emphasis, links and code
+    spans, built straight from the tokens; None for anything else (inline HTML, images, hard breaks,
+    odd characters), which is rendered and parsed with lxml.
+
+    For these tokens the tree is exactly what lxml builds from markdown-it's HTML: the elements nest
+    as the tokens do, text keeps every character (the renderer escapes ``& < > "`` and lxml reads them
+    back), and white space between such elements is kept."""
+    root = _Node("div")
+    stack = [root]
+    checked: list[str] = []
+    for tok in children:
+        kind = tok.type
+        if kind == "text":
+            stack[-1].add_text(tok.content)
+            checked.append(tok.content)
+        elif kind == "softbreak":
+            stack[-1].add_text("\n")
+        elif kind == "code_inline":
+            code = _Node("code")
+            code.text = tok.content
+            stack[-1].children.append(code)
+            checked.append(tok.content)
+        elif kind in _OPEN_TAGS:
+            tag = _OPEN_TAGS[kind]
+            href: str | None = None
+            if tag == "a":
+                value = tok.attrGet("href")
+                if not isinstance(value, str) or any(n.tag == "a" for n in stack):
+                    return None  # a link in a link: the HTML parser would close the first
+                href = value
+                checked.append(value)
+            node = _Node(tag, href)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif kind in _CLOSE_TAGS:
+            if len(stack) < 2 or stack[-1].tag != _CLOSE_TAGS[kind]:
+                return None
+            stack.pop()
+        else:
+            return None
+    if len(stack) != 1 or _ODD_CHARS.search("".join(checked)):
+        return None
+    return root
+
+
 def _inline_segments(token: Token) -> list[Segment]:
     """Render a Markdown inline token to HTML and flatten it, so inline HTML and Markdown read alike."""
+    tree = _plain_tree(token.children or [])
+    if tree is not None:
+        return segments_of(tree)
+    return _rendered_segments(token)
+
+
+def _rendered_segments(token: Token) -> list[Segment]:
+    """:func:`_inline_segments` through markdown-it's HTML and lxml: the general way."""
     html = _MD.renderer.renderInline(token.children or [], _MD.options, {})  # type: ignore[attr-defined]
     root = html_fragment(f"<div>{html}</div>")
     if root is None:
@@ -227,17 +347,26 @@ def _prefix_marks(item: Item, state: _State, record: Record | None) -> None:
     if at <= 0:
         return
     _, marks = take_marks(raw[:at])
+    if marks and state.later_part and not state.result.records:
+        # The previous entry is the last of an earlier part: the parts' join says so.
+        state.looking_back.append((len(state.result.diagnostics), item.line, tuple(sorted(marks))))
     if marks and state.result.records:
         previous = state.result.records[-1] if record is None else (
             state.result.records[-1] if state.result.records[-1] is not record else
             (state.result.records[-2] if len(state.result.records) > 1 else None))
         if previous is not None:
-            state.result.diagnostics.append(Diagnostic(
-                source=state.source, file=state.file, line=item.line, code="mark-before-item",
-                message=(f"reading mark {', '.join(sorted(marks))} stands before <li> on this line; "
-                         f"HTML gives it to the entry at line {previous.line} "
-                         f"({previous.title!r}) — move it inside the <li> it belongs to"),
-            ))
+            state.result.diagnostics.append(
+                mark_before_item(state.source, state.file, item.line, sorted(marks), previous))
+
+
+def mark_before_item(source: str, file: str, line: int, marks: list[str], previous: Record) -> Diagnostic:
+    """The diagnostic for reading marks written before ``<li>``, which HTML gives to ``previous``."""
+    return Diagnostic(
+        source=source, file=file, line=line, code="mark-before-item",
+        message=(f"reading mark {', '.join(marks)} stands before <li> on this line; "
+                 f"HTML gives it to the entry at line {previous.line} "
+                 f"({previous.title!r}) — move it inside the <li> it belongs to"),
+    )
 
 
 def _table(tokens: list[Token], start: int, end: int, state: _State) -> None:
@@ -295,12 +424,66 @@ def _duplicate_references(env: dict[str, object], state: _State) -> None:
         ))
 
 
+def markdown_text(text: str) -> str:
+    """The text as the reader reads it: every line end ``\\n``, without a byte-order mark."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
 def read_markdown(text: str, *, source: str, file: str) -> ReadResult:
     """Read a Markdown reading list (Markdown lists and tables, inline HTML lists) into records."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = markdown_text(text)
     state = _State(source=source, file=file, lines=text.split("\n"))
     env: dict[str, object] = {}
-    tokens = _MD.parse(text, env)
+    _read_tokens(_MD.parse(text, env), state)
+    code_sections.attach(state.code, state.result)
+    _duplicate_references(env, state)
+    return state.result
+
+
+@dataclass(slots=True)
+class PartRead:
+    """What one part of a list gave (:func:`read_markdown_part`), before the parts are joined."""
+
+    result: ReadResult
+    code: list[code_sections.PendingCode]  # code-section items, attached once the parts are joined
+    headings: tuple[tuple[int, str], ...]  # the section headings in force at the part's end
+    self_contained: bool  # False: the part cannot be read on its own after all (see below)
+    open_at_end: bool  # a block that a blank line does not end (a code fence…) runs to the part's end
+    # Reading marks before <li> on entries before the part's first record, which belong to the last
+    # entry of the parts before: (index in result.diagnostics where the diagnostic goes, line, marks).
+    looking_back: list[tuple[int, int, tuple[str, ...]]]
+
+
+def read_markdown_part(text: str, first: int, headings: tuple[tuple[int, str], ...], *, source: str,
+                       file: str) -> PartRead:
+    """Read a part of a list: ``text`` is its lines of the :func:`markdown_text` of the whole list,
+    from the 0-based line ``first`` on; ``headings`` are the section headings in force where it starts.
+
+    A part after the first must start with a heading, so that nothing before it bears on how it is
+    parsed (see :mod:`kdgraph.readers.parts`). Code-section items are left pending and positions
+    count from the part's start, and a reading mark before ``<li>`` that belongs to an entry of an
+    earlier part is left for the join to report: :func:`kdgraph.readers.parts.join` completes all
+    three. The part is not self-contained when it does not start with a heading after all, or when
+    it defines reference links (they belong to the whole list); then the list must be read whole, as
+    it must when a fenced code block or an HTML block that only a given text ends is still open at
+    the end of a part other than the last (the heading after it would be part of that block)."""
+    padded = "\n" * first + text  # blank lines stand for the earlier lines: line numbers stay right
+    state = _State(source=source, file=file, lines=padded.split("\n"), headings=list(headings),
+                   later_part=first > 0)
+    env: dict[str, object] = {}
+    tokens = _MD.parse(padded, env)
+    opens = first == 0 or (bool(tokens) and tokens[0].type == "heading_open"
+                           and tokens[0].map is not None and tokens[0].map[0] == first)
+    lines = padded.count("\n") + (0 if padded.endswith("\n") else 1)  # as markdown-it counts them
+    open_at_end = any(t.map is not None and t.map[1] >= lines for t in tokens
+                      if t.type in ("fence", "html_block", "code_block"))
+    _read_tokens(tokens, state)
+    return PartRead(result=state.result, code=state.code, headings=tuple(state.headings),
+                    self_contained=opens and not env, open_at_end=open_at_end,
+                    looking_back=state.looking_back)
+
+
+def _read_tokens(tokens: list[Token], state: _State) -> None:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -333,6 +516,3 @@ def read_markdown(text: str, *, source: str, file: str) -> ReadResult:
             state.label = None
             i = close
         i += 1
-    code_sections.attach(state.code, state.result)
-    _duplicate_references(env, state)
-    return state.result
