@@ -155,14 +155,15 @@ def validate_graph(data: Graph | Sequence[Triple], origins: dict[str, list[str]]
         from .shacl_core import core_findings
 
         with gc_paused():
-            index = _index(data, unique)
-            runner = _SparqlRunner(index, shapes, nm, store, store_graphs, ntriples)
+            runner = _SparqlRunner(shapes, nm, store, store_graphs, ntriples, origins)
             try:
+                index = _index(data, unique)
+                runner.plan(index)
                 core = core_findings(index, shapes, nm, origins)
             except BaseException:
                 runner.stop()
                 raise
-            sparql = runner.findings(origins)
+            sparql = runner.findings()
             del index
         if core is not None:
             return Report(findings=_sorted(sparql + core), _shapes=shapes)
@@ -329,37 +330,64 @@ _IRI_TEXT = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
 
 
 class _SparqlRunner:
-    """The ``sh:sparql`` constraints of ``shapes``: planned at once (their focus nodes found in the
-    index), the in-memory store (where no store is given) loaded in a thread, run by :meth:`findings`."""
+    """The ``sh:sparql`` constraints of ``shapes``. Where no store is given, a thread loads an
+    in-memory store (from the N-Triples text at once, when there is one) and, once :meth:`plan` has
+    found the focus nodes in the index, runs the queries on it — all while the caller indexes the data
+    and runs SHACL Core (pyoxigraph parses and evaluates without holding the GIL). :meth:`findings`
+    collects the results."""
 
-    def __init__(self, index: DataIndex, shapes: Graph, nm: NamespaceManager,
+    def __init__(self, shapes: Graph, nm: NamespaceManager,
                  store: ox.Store | Callable[[], ox.Store] | None,
-                 store_graphs: Sequence[str] | None, ntriples: bytes | None = None) -> None:
-        self.planned = _plan(index, shapes, nm)
-        self.store = store if not index.changed else None
+                 store_graphs: Sequence[str] | None, ntriples: bytes | None,
+                 origins: dict[str, list[str]]) -> None:
+        self.shapes, self.nm = shapes, nm
+        self.store = store
         self.graphs = store_graphs
-        self._loaded: list[ox.Store] = []
+        self.origins = origins
+        self.planned: list[_Constraint] = []
+        self.index: DataIndex | None = None
+        self._ntriples = ntriples
+        self._planned = threading.Event()
+        self._found: list[list[Finding]] = []
         self._error: list[BaseException] = []
         self._thread: threading.Thread | None = None
-        if self.planned and self.store is None:
-            queries = [c.query for c in self.planned]
+        if store is None:
+            self._start()
 
-            def load() -> None:
-                try:
-                    self._loaded.append(memory_store(index, queries) if ntriples is None or index.changed
-                                        else _text_store(ntriples))
-                except BaseException as exc:  # re-raised by findings()
-                    self._error.append(exc)
+    def _start(self) -> None:
+        def load_and_run() -> None:
+            try:
+                early = _text_store(self._ntriples) if self._ntriples is not None else None
+                self._planned.wait()
+                if not self.planned or self.index is None:
+                    return
+                if early is None or self.index.changed:
+                    early = memory_store(self.index, [c.query for c in self.planned])
+                self._found.append(self._run(early, {}))
+            except BaseException as exc:  # re-raised by findings()
+                self._error.append(exc)
 
-            self._thread = threading.Thread(target=load, name="kdgraph-validate-store", daemon=True)
-            self._thread.start()
+        self._thread = threading.Thread(target=load_and_run, name="kdgraph-validate-sparql",
+                                        daemon=True)
+        self._thread.start()
+
+    def plan(self, index: DataIndex) -> None:
+        """Find the constraints' focus nodes in ``index``; the thread may run the queries then."""
+        self.index = index
+        self.planned = _plan(index, self.shapes, self.nm)
+        if self.store is not None and index.changed:  # its terms are not those validated
+            self.store = None
+            self._ntriples = None
+            self._start()
+        self._planned.set()
 
     def stop(self) -> None:
-        """Wait for the store being loaded (validation failed meanwhile)."""
+        """Wait for the thread (validation failed meanwhile)."""
+        self._planned.set()
         if self._thread is not None:
             self._thread.join()
 
-    def findings(self, origins: dict[str, list[str]]) -> list[Finding]:
+    def findings(self) -> list[Finding]:
         import pyoxigraph as ox
 
         self.stop()
@@ -367,17 +395,18 @@ class _SparqlRunner:
             raise self._error[0]
         if not self.planned:
             return []
-        options: dict[str, Any] = {}
-        store: ox.Store | None
-        if self._loaded:
-            store = self._loaded[0]
-        else:
-            store = self.store() if callable(self.store) else self.store
-            if self.graphs is None:
-                options["use_default_graph_as_union"] = True
-            else:
-                options["default_graph"] = [ox.NamedNode(g) for g in self.graphs]
+        if self._thread is not None:
+            return self._found[0] if self._found else []
+        store = self.store() if callable(self.store) else self.store
         assert store is not None
+        options: dict[str, Any] = {}
+        if self.graphs is None:
+            options["use_default_graph_as_union"] = True
+        else:
+            options["default_graph"] = [ox.NamedNode(g) for g in self.graphs]
+        return self._run(store, options)
+
+    def _run(self, store: ox.Store, options: dict[str, Any]) -> list[Finding]:
         findings: list[Finding] = []
         for c in self.planned:
             solutions = store.query(_bound(c), **options)
@@ -397,7 +426,7 @@ class _SparqlRunner:
                 findings.append(Finding(
                     severity=c.severity, focus=this.value, path=c.path_shown, message=text_message,
                     value=value.value if value is not None else None, shape=str(c.shape),
-                    where=tuple(origins.get(this.value, ()))))
+                    where=tuple(self.origins.get(this.value, ()))))
         return findings
 
 
