@@ -53,7 +53,28 @@ def measure_build(registry: Path, out: Path) -> dict[str, object]:
     nq = out / "kdgraph.nq"
     quads_n = sum(1 for _ in nq.open("rb"))
     floors: dict[str, float] = {}
-    # the store is loaded in a thread while the build validates and writes; alone, it takes:
+    # each dump's writer alone on the build's triples (in the build the store loads meanwhile); the
+    # N-Quads of the data graphs, without the ontology's few quads
+    from kdgraph.mapping import map_graph
+    from kdgraph.publish import jsonld, nquads_chunks, turtle
+    from kdgraph.reconcile import reconcile
+    from kdgraph.uris import Minter
+
+    mapped = map_graph(result.extractions, reconcile(result.extractions), Minter())
+    triples = mapped.triples()
+    alone: dict[str, float] = {}
+    t0 = time.perf_counter()
+    for _ in nquads_chunks(mapped.quads):
+        pass
+    alone["N-Quads"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    turtle(triples, Minter())
+    alone["Turtle"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    jsonld(triples, Minter())
+    alone["JSON-LD"] = time.perf_counter() - t0
+    del mapped, triples
+    # the store is loaded in a thread while the build writes the JSON-LD; alone, it takes:
     target = out.parent / f"{out.name}-store-alone"
     t0 = time.perf_counter()
     write_store(nq, target)
@@ -73,7 +94,7 @@ def measure_build(registry: Path, out: Path) -> dict[str, object]:
     t0 = time.perf_counter()
     ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
     floors["pyoxigraph write JSON-LD"] = time.perf_counter() - t0
-    return {"total_s": total, "steps": steps, "floors": floors, "quads": quads_n,
+    return {"total_s": total, "steps": steps, "floors": floors, "alone": alone, "quads": quads_n,
             "triples": result.counts["triples"], "papers": result.counts["papers"],
             "peak_mib": build_peak}
 
@@ -143,10 +164,14 @@ def report(results: list[dict[str, object]]) -> str:
             checks.append(f"| {n:,} | build ≤ 60 s | {total:.1f} s | {_met(total <= 60)} |")
             checks.append(f"| {n:,} | peak memory ≤ 4 GB | {peak / 1024:.2f} GiB | "
                           f"{_met(peak <= 4096)} |")
+        alone: dict[str, float] = r["alone"]  # type: ignore[assignment]
         for dump, floor in DUMP_FLOORS.items():
-            share = floors[floor] / steps[dump]["seconds"]
-            checks.append(f"| {n:,} | {dump} at ≥ 30% of {floor} | {100 * share:.0f}% | "
-                          f"{_met(share >= 0.3)} |")
+            rows.append(f"| {n:,} | {dump} writer alone | {alone[dump]:.2f} | {n / alone[dump]:,.0f} | "
+                        f"{triples / alone[dump]:,.0f} | |")
+            share = floors[floor] / alone[dump]
+            in_build = floors[floor] / steps[dump]["seconds"]
+            checks.append(f"| {n:,} | {dump} at ≥ 30% of {floor} | {100 * share:.0f}% alone, "
+                          f"{100 * in_build:.0f}% as timed in the build | {_met(share >= 0.3)} |")
         ratio = medians["kdgraph query"] / medians["oxigraph query"]
         checks.append(f"| {n:,} | `kdgraph query` ≤ 2× `oxigraph query` | {ratio:.2f}× | "
                       f"{_met(ratio <= 2)} |")

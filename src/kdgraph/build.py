@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, RDF, SDO
 
 from . import __version__
 from . import ntriples as nt
-from .bulk import gc_paused
+from .bulk import gc_paused, release_free_memory
 from .errors import KdgraphError
 from .extract import Extraction, extract_all
 from .mapping import Mapped, map_graph
@@ -163,15 +163,16 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
                 f"shapes ({len(report.violations)} violations; first: <{first.focus}> "
                 f"{first.path or ''}: {first.message}) — nothing was written; run "
                 "`kdgraph validate` on the data for the full report")
-        # the store loads while the other dumps are written: not during validation, whose memory
-        # (the index, the in-memory store) would add to the bulk loader's
+        progress("writing dumps…")
+        sizes["kdgraph.ttl"] = stage.write("kdgraph.ttl", turtle(text, minter))
+        del text
+        release_free_memory()
+        clock.lap("Turtle")
+        # the store loads while the JSON-LD dump and the reports are written: not earlier, where the
+        # bulk loader's memory would add to validation's and the N-Triples text's
         store = _StoreLoader(stage.path("kdgraph.nq"), stage.folder(STORE_DIR), out / STORE_DIR,
                              progress)
         try:
-            progress("writing dumps…")
-            sizes["kdgraph.ttl"] = stage.write("kdgraph.ttl", turtle(text, minter))
-            del text
-            clock.lap("Turtle")
             with stage.open("kdgraph.jsonld") as f:
                 sizes["kdgraph.jsonld"] = int(jsonld(triples, minter, f))
             clock.lap("JSON-LD")

@@ -19,3 +19,21 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def release_free_memory() -> None:
+    """Hand memory freed since to the operating system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Memory freed in another thread's malloc arena (validation's in-memory store, loaded in a thread)
+    stays mapped to the process until trimmed, and the store's bulk loader, started next, would add
+    its own on top of it."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return
+    trim(0)

@@ -202,13 +202,20 @@ def _choose_values(papers: dict[str, PaperNode],
     for key in sorted(papers):
         paper = papers[key]
         records = paper.records
-        paper.title = _title_choice(r.title for r in records)
-        paper.venue = _venue_choice([r.venue for r in records if r.venue is not None])
-        years = Counter(r.venue.year for r in records if r.venue and r.venue.year)
-        if paper.venue is not None and paper.venue.year is not None:
-            paper.year = paper.venue.year
-        elif years:
-            paper.year = max(years, key=lambda y: (years[y], -y))
+        if len(records) == 1:  # most papers: what the one record says (the choices below agree)
+            only = records[0]
+            paper.title = only.title
+            paper.venue = only.venue if only.venue is not None and only.venue.series else None
+            paper.year = only.venue.year if only.venue is not None and only.venue.year else None
+            years: Counter[int] = Counter()
+        else:
+            paper.title = _title_choice(r.title for r in records)
+            paper.venue = _venue_choice([r.venue for r in records if r.venue is not None])
+            years = Counter(r.venue.year for r in records if r.venue and r.venue.year)
+            if paper.venue is not None and paper.venue.year is not None:
+                paper.year = paper.venue.year
+            elif years:
+                paper.year = max(years, key=lambda y: (years[y], -y))
         if len(years) > 1:
             variants = ", ".join(f"{r.venue.text if r.venue else '?'} ({r.where})" for r in records)
             for record in records:
