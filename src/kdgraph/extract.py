@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -27,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bulk import gc_paused
 from .errors import KdgraphError
 from .normalize import identifiers_in
 from .readers import READERS, parts
@@ -106,26 +106,12 @@ def extract_source(source: Source, cache: Path | None = None) -> Extraction:
     code: a list whose bytes did not change is not read again. Checks across lists
     (:func:`identifier_conflicts`) are never cached.
     """
-    with _collector_paused():
+    with gc_paused():
         found = _look_up(source, cache)
         if isinstance(found, Extraction):
             return found
         return _finish(found, _read_list(found.source.reader, found.text, found.source.id,
                                          str(found.source.path)))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector. Reading a list makes millions of objects that either
-    live on (the records) or are freed by reference counting, never in cycles; the collector's passes
-    over them, ever longer as the records pile up, take a quarter of the time of reading."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _look_up(source: Source, cache: Path | None) -> Extraction | _ToRead:
@@ -144,7 +130,7 @@ def _look_up(source: Source, cache: Path | None) -> Extraction | _ToRead:
 
 def _read_list(reader: str, text: str, source: str, file: str) -> ReadResult:
     """Read a whole list with its reader (in this process, or as a worker's task)."""
-    with _collector_paused():
+    with gc_paused():
         return READERS[reader](text, source=source, file=file)
 
 
@@ -165,7 +151,7 @@ def _read_or_error(item: _ToRead) -> ReadResult | KdgraphError:
 def _read_part(text: str, first: int, headings: tuple[tuple[int, str], ...], source: str,
                file: str) -> PartRead:
     """Read a part of a Markdown list (a worker's task)."""
-    with _collector_paused():
+    with gc_paused():
         return read_markdown_part(text, first, headings, source=source, file=file)
 
 
@@ -287,7 +273,7 @@ def extract_all(sources: Iterable[Source], cache: Path | None = None, *, workers
     (in the lists not found in the cache), and the results are the same either way: the extractions
     and errors in the order of ``sources``.
     """
-    with _collector_paused():
+    with gc_paused():
         return _extract_all(sources, cache, workers)
 
 

@@ -69,6 +69,17 @@ _URI_GEN_DELIMS: Final = (":", "/", "?", "#", "[", "]", "@")
 _STRING, _WRAPPED, _INTEGER, _DOUBLE, _BOOLEAN = range(5)
 
 
+def _split_at(iri: str) -> int:
+    """Where rdflib splits an IRI into namespace and local name: after the last ``#``, else the last
+    ``/``, else the last ``:`` (-1: nowhere)."""
+    at = iri.rfind("#")
+    if at < 0:
+        at = iri.rfind("/")
+        if at < 0:
+            at = iri.rfind(":")
+    return at
+
+
 class JsonLdContext:
     """A JSON-LD context read as rdflib's ``Context`` reads it, for compaction: the vocabulary, the
     prefixes (namespace IRI → name), the terms (name → IRI and coercion) and rdflib's term lookup
@@ -165,11 +176,7 @@ class JsonLdContext:
 
     def shrink(self, iri: str) -> str:
         """rdflib's ``shrink_iri`` (no base): ``prefix:local`` where the namespace is a prefix's."""
-        at = iri.rfind("#")
-        if at < 0:
-            at = iri.rfind("/")
-            if at < 0:
-                at = iri.rfind(":")
+        at = _split_at(iri)
         if at >= 0:
             pfx = self.prefixes.get(iri[:at + 1])
             if pfx:
@@ -181,11 +188,7 @@ class JsonLdContext:
         name = self.lookup.get((iri, _UNDEF))
         if name:
             return name
-        at = iri.rfind("#")
-        if at < 0:
-            at = iri.rfind("/")
-            if at < 0:
-                at = iri.rfind(":")
+        at = _split_at(iri)
         if at >= 0:
             ns, local = iri[:at + 1], iri[at + 1:]
             if ns == self.vocab:

@@ -216,23 +216,22 @@ class _Builder:
         add(series, A, SERIES)
         if year is None:
             return
-        event = nt.iri(self.m.event(venue.series, year))
-        if self.first_time(event):
-            add(event, A, EVENT)
-            add(event, A, CONFERENCE)
-            add(event, NAME, nt.literal(f"{venue.series} {year}"))
-            add(event, SUPER_EVENT, series)
-            add(event, START, _year(year))
+        event = self.event(nt.iri(self.m.event(venue.series, year)), CONFERENCE,
+                           f"{venue.series} {year}", series, year)
         if venue.workshop:
-            workshop = nt.iri(self.m.event(venue.series, year, workshop=True))
-            if self.first_time(workshop):
-                add(workshop, A, EVENT)
-                add(workshop, A, WORKSHOP)
-                add(workshop, NAME, nt.literal(f"{venue.series} {year} Workshop"))
-                add(workshop, SUPER_EVENT, event)
-                add(workshop, START, _year(year))
-            event = workshop
+            event = self.event(nt.iri(self.m.event(venue.series, year, workshop=True)), WORKSHOP,
+                               f"{venue.series} {year} Workshop", event, year)
         add(paper, PRESENTED_AT, event)
+
+    def event(self, node: str, kind: str, name: str, parent: str, year: int) -> str:
+        """A conference or workshop event, described once per graph."""
+        if self.first_time(node):
+            self.add(node, A, EVENT)
+            self.add(node, A, kind)
+            self.add(node, NAME, nt.literal(name))
+            self.add(node, SUPER_EVENT, parent)
+            self.add(node, START, _year(year))
+        return node
 
     def topics(self, paper: PaperNode) -> tuple[set[str], set[str]]:
         asserted: set[str] = set()
