@@ -108,9 +108,10 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     """Build the graph of ``sources`` into ``out`` (and its site, unless ``site`` is False); raises
     KdgraphError on bad input or violations.
 
-    The N-Quads dump is written first; once the graph is valid, the embedded store bulk-loads it in a
-    background thread (pyoxigraph's loader releases the GIL) while the other dumps are written. All of
-    it goes to a staging folder that replaces the output only at the end.
+    Terms are N-Triples text (:mod:`kdgraph.ntriples`) throughout. The N-Quads dump is written first;
+    once the graph is valid and the Turtle written, the embedded store bulk-loads the N-Quads in a
+    background thread (pyoxigraph's loader releases the GIL) while the JSON-LD dump and the reports are
+    written. All of it goes to a staging folder that replaces the output only at the end.
     """
     minter = Minter(base) if base else Minter()
     clock = _Clock()

@@ -5,6 +5,9 @@ the list's marks and source lines, and the description of every paper it lists (
 year, venue, authors, identifiers and topics, so graphs agree where they overlap) plus the links that
 list gives. The topic and framework schemes go into ``B/graph/vocabulary``. No blank nodes: every node
 has an IRI minted by :mod:`kdgraph.uris` or is a web resource's own URL.
+
+Terms are written as N-Triples text (:mod:`kdgraph.ntriples`), never as rdflib terms: at 100,000 entries
+the graph has about three million triples, and strings hash, compare and sort at C speed.
 """
 
 from __future__ import annotations
