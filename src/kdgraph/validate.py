@@ -674,21 +674,7 @@ class _QueryScan:
             self.ns[name[:-1]] = iri[1:-1]
         if self.word() != "select":
             raise _Unknown("not a SELECT query")
-        self.take()
-        self.projection()
-        if self.word() == "where":
-            self.take()
-        self.group()
-        while self.peek()[0] != "end":  # solution modifiers
-            if self.punct("("):
-                self.expression()
-            elif self.word() == "values":
-                self.take()
-                self.values_block()
-            elif self.peek()[0] in ("open", "close"):
-                raise _Unknown("a group after the WHERE clause")
-            else:
-                self.take()
+        self.select("end", "a group after the WHERE clause")
         return self.preds
 
     def projection(self) -> None:
@@ -771,19 +757,24 @@ class _QueryScan:
                 self.triples()
 
     def subselect(self) -> None:
+        self.select("close", "sub-select")
+
+    def select(self, stop: str, unknown: str) -> None:
+        """``SELECT`` (the next token), its projection, WHERE group and solution modifiers, up to a
+        token of kind ``stop`` (the query's end, or a sub-select's closing brace)."""
         self.take()
         self.projection()
         if self.word() == "where":
             self.take()
         self.group()
-        while self.peek()[0] != "close":
+        while self.peek()[0] != stop:  # solution modifiers
             if self.punct("("):
                 self.expression()
             elif self.word() == "values":
                 self.take()
                 self.values_block()
-            elif self.peek()[0] in ("open", "end"):
-                raise _Unknown("sub-select")
+            elif self.peek()[0] in ({"open", "close", "end"} - {stop}):
+                raise _Unknown(unknown)
             else:
                 self.take()
 
