@@ -4,9 +4,11 @@ Usage: ``python bench/run.py [--sizes 1000,10000,100000] [--seed 7] [--runs 5]``
 
 For each N, :mod:`generate` (``bench/generate.py``) writes two synthetic lists, and a fresh Python process
 runs :func:`kdgraph.build.build` on them (so each N's peak memory is its own). The build times its own
-steps (extract, reconcile + map, validate, each dump, VoID + reports, writing + the embedded store);
-peak memory is the process's peak resident set size after each step. In the same process the floors:
-pyoxigraph parsing the build's N-Quads and serializing the same quads as N-Quads and as Turtle. Then
+steps (extract, reconcile + map, validation's N-Triples, N-Quads, validate, each dump, VoID + reports,
+waiting for the embedded store); peak memory is the process's peak resident set size after each step.
+In the same process: each dump's writer alone on the same triples, the embedded store loaded alone, and
+the floors, pyoxigraph parsing the build's N-Quads and serializing the same quads as N-Quads and the
+same triples as Turtle (with the dump's prefixes) and JSON-LD (writers and floors: best of two). Then
 one canned query (``--query``, default ``prolific-authors``) on the built store, each run a new process:
 ``kdgraph query NAME --out DIR`` (start-up, open the store, run, print a table) against the Rust CLI
 ``oxigraph query --location DIR/store --query-file … --union-default-graph`` (same store, same query
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,23 +59,15 @@ def measure_build(registry: Path, out: Path) -> dict[str, object]:
     # each dump's writer alone on the build's triples (in the build the store loads meanwhile); the
     # N-Quads of the data graphs, without the ontology's few quads
     from kdgraph.mapping import map_graph
-    from kdgraph.publish import jsonld, nquads_chunks, turtle
+    from kdgraph.publish import jsonld, nquads_chunks, prefixes, turtle
     from kdgraph.reconcile import reconcile
     from kdgraph.uris import Minter
 
     mapped = map_graph(result.extractions, reconcile(result.extractions), Minter())
     triples = mapped.triples()
-    alone: dict[str, float] = {}
-    t0 = time.perf_counter()
-    for _ in nquads_chunks(mapped.quads):
-        pass
-    alone["N-Quads"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    turtle(triples, Minter())
-    alone["Turtle"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    jsonld(triples, Minter())
-    alone["JSON-LD"] = time.perf_counter() - t0
+    alone = {"N-Quads": best_of(2, lambda q: sum(map(len, nquads_chunks(q))), mapped.quads),
+             "Turtle": best_of(2, turtle, triples, Minter()),
+             "JSON-LD": best_of(2, jsonld, triples, Minter())}
     del mapped, triples
     # the store is loaded in a thread while the build writes the JSON-LD; alone, it takes:
     target = out.parent / f"{out.name}-store-alone"
@@ -83,20 +78,27 @@ def measure_build(registry: Path, out: Path) -> dict[str, object]:
     t0 = time.perf_counter()
     quads = list(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
     floors["pyoxigraph parse N-Quads"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    floors["pyoxigraph write N-Quads"] = time.perf_counter() - t0
+    floors["pyoxigraph write N-Quads"] = best_of(2, ox.serialize, quads, format=ox.RdfFormat.N_QUADS)
     triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
     del quads
-    t0 = time.perf_counter()
-    ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={"schema": "https://schema.org/"})
-    floors["pyoxigraph write Turtle"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
-    floors["pyoxigraph write JSON-LD"] = time.perf_counter() - t0
+    # with the Turtle dump's prefixes, so both write the same document
+    floors["pyoxigraph write Turtle"] = best_of(2, ox.serialize, triples, format=ox.RdfFormat.TURTLE,
+                                                prefixes=prefixes(Minter()))
+    floors["pyoxigraph write JSON-LD"] = best_of(2, ox.serialize, triples, format=ox.RdfFormat.JSON_LD)
     return {"total_s": total, "steps": steps, "floors": floors, "alone": alone, "quads": quads_n,
             "triples": result.counts["triples"], "papers": result.counts["papers"],
             "peak_mib": build_peak}
+
+
+def best_of(runs: int, work: Callable[..., object], *args: object, **kwargs: object) -> float:
+    """The shortest of ``runs`` timings of ``work(*args, **kwargs)`` (the machine's other load only ever
+    adds time)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work(*args, **kwargs)
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def timed(command: list[str], runs: int) -> list[float]:
@@ -173,8 +175,8 @@ def report(results: list[dict[str, object]]) -> str:
             checks.append(f"| {n:,} | {dump} at ≥ 30% of {floor} | {100 * share:.0f}% alone, "
                           f"{100 * in_build:.0f}% as timed in the build | {_met(share >= 0.3)} |")
         ratio = medians["kdgraph query"] / medians["oxigraph query"]
-        checks.append(f"| {n:,} | `kdgraph query` ≤ 2× `oxigraph query` | {ratio:.2f}× | "
-                      f"{_met(ratio <= 2)} |")
+        checks.append(f"| {n:,} | `kdgraph query` ≤ 2× `oxigraph query` (the target is set at 100,000) | "
+                      f"{ratio:.2f}× | {_met(ratio <= 2) if n >= 100_000 else ''} |")
     return "\n".join(rows + checks)
 
 

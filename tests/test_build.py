@@ -305,7 +305,7 @@ def test_a_store_that_fails_to_load_leaves_the_previous_output(
     build(load_registry(REGISTRY), out, site=False)
     before = {name: (out / name).read_bytes() for name in published_files(out)}
 
-    def failing(nquads: Path, target: Path) -> None:
+    def failing(nquads: Path, target: Path, **_: object) -> None:
         target.mkdir()
         (target / "half-written").write_bytes(b"x")
         raise OSError(28, "No space left on device")

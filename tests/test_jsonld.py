@@ -335,6 +335,22 @@ def test_rdflib_drops_a_falsy_first_value_but_the_writer_keeps_all() -> None:
     assert node["name"] == ["", "x"]
 
 
+def test_many_objects_cached_or_made_afresh() -> None:
+    # More IRI objects a predicate than the writer looks up before it settles the predicate on its
+    # cache (objects that repeat) or on making each value afresh (objects that don't); and literals of a
+    # predicate whose datatype changes, so its remembered handling too.
+    n = 1500
+    triples = [t for k in range(n) for t in [
+        (i(f"{B}paper/p{k}"), i(SDO + "url"), i(f"https://example.org/{k}")),  # new: made afresh
+        (i(f"{B}paper/p{k}"), i(SDO + "author"), i(f"{B}person/x{k % 7}")),  # repeats: cached
+        (i(f"{B}paper/p{k}"), i(SDO + "citation"), i(f"{B}paper/c{k}")),  # new, as {"@id": …}
+        (i(f"{B}paper/p{k}"), i(DCT + "subject"), i(f"{B}topic/t{k % 3}")),  # repeats, as {"@id": …}
+        (i(f"{B}paper/p{k}"), i(KD + "value"), lit(str(k), XSD + ("integer" if k % 3 else "gYear"))),
+        (i(f"{B}person/x{k % 7}"), i(SDO + "name"), lit(f"x{k % 7}", lang="en" if k % 2 else "de")),
+    ]]
+    assert_same(triples)
+
+
 def test_file_variant_and_chunks() -> None:
     triples = union([(i(f"{B}paper/p{n}"), i(SDO + "name"), lit(f"title {n}")) for n in range(50)])
     data = write_jsonld(triples, CTX)

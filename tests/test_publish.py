@@ -12,7 +12,7 @@ from rdflib.namespace import DCAT, OWL, RDF, SDO, VOID
 
 from graph_fixtures import B, iri
 from kdgraph.build import BuildResult
-from kdgraph.publish import context
+from kdgraph.publish import census, context
 
 
 def test_jsonld_expands_to_exactly_the_turtle(built: BuildResult, graph: Graph) -> None:
@@ -84,6 +84,25 @@ def test_dataset_description(built: BuildResult, graph: Graph) -> None:
              for d in void.objects(ds, DCAT.distribution)}
     assert dumps == {name: (built.out / name).stat().st_size
                      for name in ("kdgraph.ttl", "kdgraph.jsonld", "kdgraph.nq")}
+
+
+def test_census_counts_what_the_dataset_description_reports(built: BuildResult, graph: Graph) -> None:
+    counted = census(built.mapped.triples())
+    assert counted.triples == len(graph)
+    assert counted.entities == len({s for s in graph.subjects() if isinstance(s, URIRef)})
+    assert counted.classes[f"<{SDO.ScholarlyArticle}>"] == len(built.reconciled.papers)
+    assert counted.series == built.counts["venue series"] > 0
+
+
+def test_census_counts_a_node_of_two_series_classes_once() -> None:
+    a, series, journal = f"<{RDF.type}>", f"<{SDO.EventSeries}>", f"<{SDO.Periodical}>"
+    subject = "<http://purl.org/dc/terms/subject>"
+    triples = sorted([("<urn:x:s>", a, series), ("<urn:x:s>", a, journal), ("<urn:x:j>", a, journal),
+                      ("_:b", a, series), ("<urn:x:p>", subject, "<urn:x:t1>"),
+                      ("<urn:x:q>", subject, "<urn:x:t1>"), ("<urn:x:q>", subject, "<urn:x:t2>")])
+    counted = census(triples)
+    assert (counted.triples, counted.entities, counted.series, counted.topics) == (7, 4, 3, 2)
+    assert counted.classes == {series: 2, journal: 2}
 
 
 def test_ontology_version_is_stamped_by_the_build(built: BuildResult) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib.namespace import DCTERMS, RDF, SDO
+from rdflib.namespace import SDO
 
 from . import __version__
 from . import ntriples as nt
@@ -28,6 +28,7 @@ from .paths import project_dir
 from .publish import (
     SourceInfo,
     Staging,
+    census,
     context,
     dataset_description,
     jsonld,
@@ -43,7 +44,7 @@ from .site import build_site
 from .sources import Source
 from .store import STORE_DIR, write_store
 from .uris import Minter
-from .validate import Report, validate_graph
+from .validate import Report, Validation
 
 Progress = Callable[[str], None]
 CACHE_DIR = ".cache"  # extractions by content hash: a rebuild reads again only the lists that changed
@@ -99,7 +100,7 @@ def quality_report(diagnostics: list[Diagnostic], report: Report) -> tuple[bytes
     lines += ["", "## SHACL findings", ""]
     lines += [str(f) for f in report.findings]
     text = ("\n".join(lines) + "\n").encode("utf-8")
-    data = {"diagnostics": [d.to_dict() for d in diags], "shacl": json.loads(report.json())}
+    data = {"diagnostics": [d.to_dict() for d in diags], "shacl": report.data()}
     return text, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -108,10 +109,11 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     """Build the graph of ``sources`` into ``out`` (and its site, unless ``site`` is False); raises
     KdgraphError on bad input or violations.
 
-    Terms are N-Triples text (:mod:`kdgraph.ntriples`) throughout. The N-Quads dump is written first;
-    once the graph is valid and the Turtle written, the embedded store bulk-loads the N-Quads in a
-    background thread (pyoxigraph's loader releases the GIL) while the JSON-LD dump and the reports are
-    written. All of it goes to a staging folder that replaces the output only at the end.
+    Terms are N-Triples text (:mod:`kdgraph.ntriples`) throughout. Validation starts first: a thread
+    loads the store of its SHACL-SPARQL constraints while the N-Quads dump is written. Then the
+    embedded store bulk-loads the N-Quads in another thread (pyoxigraph's loaders release the GIL)
+    while SHACL Core runs, the Turtle and JSON-LD dumps and the reports are written; a violation
+    stops it. All of it goes to a staging folder that replaces the output only at the end.
     """
     minter = Minter(base) if base else Minter()
     clock = _Clock()
@@ -144,36 +146,39 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
     diagnostics = [d for e in extractions for d in e.diagnostics] + reconciled.diagnostics
     sizes: dict[str, int] = {}
     with Staging(out) as stage:
-        quads = sorted([*mapped.quads, *((nt.from_rdflib(s), nt.from_rdflib(p), nt.from_rdflib(o),
-                                          onto_graph) for s, p, o in onto)])
-        sizes["kdgraph.nq"] = stage.write("kdgraph.nq", nquads_chunks(quads))
-        del quads
-        clock.lap("N-Quads")
         progress(f"validating {len(triples)} triples against the SHACL shapes…")
-        # the SHACL-SPARQL constraints query an in-memory store loaded from the N-Triples text
-        # (queries over the on-disk store's named graphs measured four times slower); the text is
-        # the Turtle dump's input too
-        text = ntriples(triples)
-        report = validate_graph(triples, mapped.origins, prefixes=prefixes(minter), ntriples=text,
-                                unique=True)
-        clock.lap("validate")
-        if not report.conforms:
-            first = report.violations[0]
-            raise KdgraphError(
-                f"{first.where[0] + ': ' if first.where else ''}the graph violates the SHACL "
-                f"shapes ({len(report.violations)} violations; first: <{first.focus}> "
-                f"{first.path or ''}: {first.message}) — nothing was written; run "
-                "`kdgraph validate` on the data for the full report")
-        progress("writing dumps…")
-        sizes["kdgraph.ttl"] = stage.write("kdgraph.ttl", turtle(text, minter))
-        del text
-        release_free_memory()
-        clock.lap("Turtle")
-        # the store loads while the JSON-LD dump and the reports are written: not earlier, where the
-        # bulk loader's memory would add to validation's and the N-Triples text's
-        store = _StoreLoader(stage.path("kdgraph.nq"), stage.folder(STORE_DIR), out / STORE_DIR,
-                             progress)
+        # the SHACL-SPARQL constraints query an in-memory store (queries over the on-disk store's
+        # named graphs measured four to ten times slower), loaded in a thread from the N-Triples text
+        # while the N-Quads dump is written; the text is freed once loaded
+        validation = Validation(triples, mapped.origins, prefixes=prefixes(minter),
+                                ntriples=ntriples(triples), unique=True)
+        clock.lap("N-Triples for validation")
+        store: _StoreLoader | None = None
         try:
+            quads = sorted([*mapped.quads, *((nt.from_rdflib(s), nt.from_rdflib(p), nt.from_rdflib(o),
+                                              onto_graph) for s, p, o in onto)])
+            sizes["kdgraph.nq"] = stage.write("kdgraph.nq", nquads_chunks(quads))
+            del quads
+            # from here on the embedded store loads the N-Quads in another thread, in batches that
+            # bound the bulk loader's memory (0.9 GB at 100,000 entries, 1.7 GB in one load), while
+            # validation finishes and the other dumps are written; a violation stops it
+            store = _StoreLoader(stage.path("kdgraph.nq"), stage.folder(STORE_DIR), out / STORE_DIR,
+                                 progress)
+            clock.lap("N-Quads")
+            report = validation.finish()
+            clock.lap("validate")
+            if not report.conforms:
+                first = report.violations[0]
+                raise KdgraphError(
+                    f"{first.where[0] + ': ' if first.where else ''}the graph violates the SHACL "
+                    f"shapes ({len(report.violations)} violations; first: <{first.focus}> "
+                    f"{first.path or ''}: {first.message}) — nothing was written; run "
+                    "`kdgraph validate` on the data for the full report")
+            release_free_memory()  # what validation's store freed in its thread's arena
+            progress("writing dumps…")
+            with stage.open("kdgraph.ttl") as f:
+                sizes["kdgraph.ttl"] = int(turtle(triples, minter, f))
+            clock.lap("Turtle")
             with stage.open("kdgraph.jsonld") as f:
                 sizes["kdgraph.jsonld"] = int(jsonld(triples, minter, f))
             clock.lap("JSON-LD")
@@ -182,7 +187,8 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
                            sha256=e.sha256, triples=per_graph[nt.iri(minter.graph(e.source.id))])
                 for e in extractions
             ]
-            void = dataset_description(triples, minter, per_source, dict(sizes), version)
+            counted = census(triples)
+            void = dataset_description(counted, minter, per_source, dict(sizes), version)
             report_text, report_json = quality_report(diagnostics, report)
             files = {
                 "context.jsonld": (json.dumps(context(minter), indent=1) + "\n").encode("utf-8"),
@@ -196,19 +202,22 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
             for name, content in files.items():
                 sizes[name] = stage.write(name, content)
             clock.lap("VoID + reports")
-        finally:
             store.join()
+        except BaseException:
+            validation.cancel()
+            if store is not None:
+                store.cancel()
+            raise
         stage.commit()
     clock.lap("write + store")
 
-    nodes = _node_counts(triples)
     counts = {
         "papers": len(reconciled.papers),
         "people": len(reconciled.persons),
-        "venue series": nodes["venue series"],
-        "events": nodes["events"],
+        "venue series": counted.series,
+        "events": counted.classes.get(f"<{SDO.Event}>", 0),
         "repositories": len(reconciled.repos),
-        "topics": nodes["topics"],
+        "topics": counted.topics,
         "list items": sum(len(v) for v in reconciled.items.values()),
         "triples": len(triples),
         "warnings": sum(1 for d in diagnostics if d.severity == "warning") + len(report.warnings),
@@ -220,16 +229,17 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
 
 class _StoreLoader:
     """Bulk-loads the staged N-Quads into the staged store in a thread; :meth:`join` waits and
-    re-raises what the load raised."""
+    re-raises what the load raised, :meth:`cancel` stops it before its next batch and waits."""
 
     def __init__(self, nquads_file: Path, target: Path, shown: Path, progress: Progress) -> None:
         self._error: BaseException | None = None
         self._shown = shown
+        self._cancelled = threading.Event()
         progress("loading the embedded store…")
 
         def load() -> None:
             try:
-                write_store(nquads_file, target)
+                write_store(nquads_file, target, cancelled=self._cancelled.is_set)
             except BaseException as exc:
                 self._error = exc
 
@@ -243,21 +253,9 @@ class _StoreLoader:
                                "— nothing was written; check the folder's free space and "
                                "permissions, then build again")
 
-
-def _node_counts(triples: list[nt.Triple]) -> dict[str, int]:
-    a, subject = f"<{RDF.type}>", f"<{DCTERMS.subject}>"
-    series = {f"<{SDO.EventSeries}>", f"<{SDO.Periodical}>"}
-    event = f"<{SDO.Event}>"
-    found: dict[str, set[str]] = {"venue series": set(), "events": set(), "topics": set()}
-    for s, p, o in triples:
-        if p == a:
-            if o in series:
-                found["venue series"].add(s)
-            elif o == event:
-                found["events"].add(s)
-        elif p == subject:
-            found["topics"].add(o)
-    return {k: len(v) for k, v in found.items()}
+    def cancel(self) -> None:
+        self._cancelled.set()
+        self._thread.join()
 
 
 def _inputs_hash(extractions: list[Extraction]) -> str:

@@ -9,10 +9,12 @@ the whole laid out as ``json.dumps(doc, ensure_ascii=False, indent=1)`` lays it 
 Why: the dump used to be rdflib's JSON-LD serializer (``auto_compact`` with the published context)
 followed by a re-sort of the whole document; that builds several objects per triple and takes about a
 minute at three million triples. This writer builds no document: it groups a subject's triples, writes
-the node's text directly with cached IRI compaction and ``json``'s own string escaping, and sorts the
-node texts by id at the end — memory is the output plus a few strings per node and a cached value per
-distinct object IRI. The triples of a subject must be consecutive (a subject seen again after another
-one raises :class:`ValueError`) and unique (a repeated triple would repeat its value).
+the node's text directly — each value's text made once a distinct IRI where a predicate's objects repeat
+(else once an object: see ``_Probe``), keys' texts once, strings escaped by ``json``'s own C escaping,
+objects in their final layout — and sorts the node texts by id at the end. Memory is the output plus a
+few strings per node and the cached values. The triples of a subject must be consecutive (a subject seen
+again after another one raises :class:`ValueError`) and unique (a repeated triple would repeat its
+value).
 
 The output is byte-identical to the old ``publish.jsonld`` because the compaction rules are rdflib's, as
 they behave, reproduced for the context features kdgraph's context uses (``@vocab``, prefixes, terms with
@@ -41,7 +43,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterable
 from json.encoder import encode_basestring
 from typing import IO, Any, Final
 
@@ -64,9 +67,9 @@ _NODE_KEYS: Final = frozenset({"@graph", "@id", "@included", "@json", "@list", "
                                "@reverse", "@set", "@type", "@value", "@language"})
 _URI_GEN_DELIMS: Final = (":", "/", "?", "#", "[", "]", "@")
 
-# How a literal's value is written (see _literal_info).
-# _Writer.nodes tests them as the plain numbers, in the order of how common they are.
-_STRING, _WRAPPED, _INTEGER, _DOUBLE, _BOOLEAN = range(5)
+# How a typed literal's value is written (see _Writer._typed_info): a JSON string (maybe in an object),
+# a number or a boolean. _Writer.nodes tests them as the plain numbers.
+_STRING, _INTEGER, _DOUBLE, _BOOLEAN = range(4)
 
 
 def _split_at(iri: str) -> int:
@@ -260,75 +263,167 @@ def _boolean(body: str) -> str:
 _NATIVE: Final = {f"{XSD}integer": _INTEGER, f"{XSD}double": _DOUBLE, f"{XSD}boolean": _BOOLEAN,
                   f"{XSD}string": _STRING}
 
+# The layout. A node is written as its members, ``"@id": …`` first, joined by _MEMBER; an object value
+# (``{"@id": …}``, a typed or language-tagged literal, ``{"@list": []}``) is made once, laid out for a
+# single value of a key (_OPEN … _CLOSE), and shifted a column right where it is an item of a list (its
+# text holds no other newline: JSON escapes those in strings). These layouts sort as the one-line
+# ``json.dumps`` texts that order a key's values sort: they differ only in the whitespace that follows
+# ``{`` or a complete member, and that is where two such texts with the same keys can first differ
+# only when they are equal; and an object sorts after every scalar, as ``{`` does in both.
+_MEMBER: Final = ",\n   "
+_OPEN: Final = "{\n    "
+_NEXT: Final = ",\n    "
+_CLOSE: Final = "\n   }"
+_ITEM: Final = ",\n    "
+_SHIFTED_ITEM: Final = ",\n   "  # _ITEM, before the list's text is shifted a column right
+_LIST_END: Final = "\n   ]"
+_NODE_SEP: Final = b"\n  },\n  {\n   "
+"""What comes between two nodes' texts; a node's text starts with its first member."""
 
-def _render(value: str, indent: str) -> str:
-    """A value's text inside a node: a scalar as is; an object (given in its one-line ``json.dumps``
-    form, whose ``, "@`` only ever separate members) laid out with ``indent`` before its closing brace."""
-    if value[0] != "{":
+_IriInfo = tuple[str, str, "dict[str, str] | _Probe", int]
+"""An IRI object's handling under a predicate: the key and its member's text before the value, the
+value cache (or _Probe), and the ``how`` for _Writer._iri_value."""
+_Typed = tuple[str, int, str, str, int, str, str]
+"""A typed or language-tagged literal's handling under a predicate: the object's tail from its closing
+quote (``"^^<…>`` or ``"@lang``), minus the tail's length, the key and its member's text before the
+value, the kind, and the text before and after the lexical form's JSON string (for ``_STRING``)."""
+
+# How an IRI object's value is written: as {"@id": …}, as its compacted IRI ("@id" coercion) or as its
+# symbol ("@vocab" coercion); with _FRESH added, the value is made for each object and not kept.
+_REFERENCE, _SHRUNK, _SYMBOL = range(3)
+_FRESH: Final = 4
+_PROBE: Final = 1024
+"""How many of a predicate's IRI objects are looked up before it is settled on a cache or on _FRESH."""
+_NOTHING: Final[dict[str, str]] = {}
+"""The value cache of a _FRESH predicate: always empty."""
+
+
+class _Probe:
+    """The value cache of a predicate's first IRI objects, counting its hits: after _PROBE lookups the
+    predicate is settled on the cache where one lookup in eight or more hit (its objects repeat:
+    people, venues, topics), and on making each value afresh where fewer did (the objects of ``item``,
+    ``sameAs`` or ``identifier`` are mostly new: a cache would cost a lookup, an entry and its memory a
+    value, and seldom give one back)."""
+
+    __slots__ = ("cache", "hits", "lookups", "predicate", "settled", "table")
+
+    def __init__(self, cache: dict[str, str], table: dict[str, _IriInfo], predicate: str,
+                 settled: tuple[_IriInfo, _IriInfo]) -> None:
+        self.cache, self.table, self.predicate = cache, table, predicate
+        self.settled = settled  # the predicate's info with the cache, and without
+        self.hits = self.lookups = 0
+
+    def get(self, o: str) -> str | None:
+        value = self.cache.get(o)
+        if value is not None:
+            self.hits += 1
+        self.lookups += 1
+        if self.lookups == _PROBE:
+            self.table[self.predicate] = self.settled[self.hits * 8 < _PROBE]
         return value
-    inner = indent + " "
-    return "{\n" + inner + value[1:-1].replace(', "@', ",\n" + inner + '"@') + "\n" + indent + "}"
 
 
 class _Writer:
-    """The per-graph caches and the node texts."""
+    """The per-graph caches and the node texts.
+
+    A node is gathered as a dict from each key to its member's text (``,\\n   "key": value``) while the
+    key has one value; the values of a key with more wait in a second dict until the node is done. The
+    node's text is then its members' texts in the order of their keys.
+    """
 
     def __init__(self, ctx: JsonLdContext) -> None:
         self.ctx = ctx
-        # predicate → (key, value cache, mode) for IRI objects; mode 0: {"@id": …}, 1: shrunk, 2: symbol;
-        # the value caches (one a mode) map an object term to its value's text
-        self.iri_info: dict[str, tuple[str, dict[str, str], int]] = {}
-        self.iri_values: tuple[dict[str, str], dict[str, str], dict[str, str]] = ({}, {}, {})
-        # predicate → key for plain literals; (predicate, suffix) → (key, kind, prefix) for the others
-        self.plain_keys: dict[str, str] = {}
-        self.literal_info: dict[tuple[str, str], tuple[str, int, str]] = {}
-        self.key_texts: dict[str, str] = {}
+        # an IRI (or blank node) object's value text, a dict a _REFERENCE, _SHRUNK, _SYMBOL
+        self.values: tuple[dict[str, str], dict[str, str], dict[str, str]] = ({}, {}, {})
+        # predicate → _IriInfo for IRI objects, → (key, member text) for plain literals, → the _Typed of
+        # the last typed literal seen (a predicate's literals nearly always share their datatype)
+        self.iri_info: dict[str, _IriInfo] = {}
+        self.plain_keys: dict[str, tuple[str, str]] = {}
+        self.typed_info: dict[str, _Typed] = {}
+        # key → the text before its value, after the previous member: one value, or a list of them
+        self.members: dict[str, str] = {}
+        self.lists: dict[str, str] = {}
+        # whether the members' texts sort as their keys, "@id" first: no key sorts before "@id" or holds
+        # a character up to '"' (which would sort before the '"' that closes a shorter key, or escape
+        # out of order); false, a node's keys are sorted instead
+        self.member_order = True
+        # "<" and a prefix's IRI → its name and ":", for compact
+        self.term_prefixes = {"<" + ns: name + ":" for ns, name in ctx.prefixes.items() if name}
 
     # -- compaction, cached by the callers ------------------------------------------------------------
 
-    def _iri_info(self, p: str) -> tuple[str, dict[str, str], int]:
+    def _key_info(self, key: str) -> str:
+        """``key``'s member text before a single value (and it and the one before a list, remembered)."""
+        member = self.members.get(key)
+        if member is None:
+            member = self.members[key] = _MEMBER + _enc(key) + ": "
+            self.lists[key] = member + "[\n    "
+            if key < "@id" or min(key) <= '"':
+                self.member_order = False
+        return member
+
+    def compact(self, term: str) -> str:
+        """:meth:`JsonLdContext.shrink` of an IRI given as its N-Triples term (whose ``<`` and ``>``
+        are no split points): it runs for every subject and many objects, so it is written for speed."""
+        at = term.rfind("#") if "#" in term else term.rfind("/")  # _split_at
+        if at < 0:
+            at = term.rfind(":")
+        pfx = self.term_prefixes.get(term[:at + 1]) if at > 0 else None
+        return pfx + term[at + 1:-1] if pfx else term[1:-1]
+
+    def _iri_value(self, o: str, how: int) -> str:
+        """An IRI (or blank node) object's value text, kept in its cache unless ``how`` has _FRESH."""
+        keep = how < _FRESH
+        how &= ~_FRESH
+        if o[0] == "_":  # a blank node: its N-Triples label
+            text = _enc(o)
+            value = text if how == _SHRUNK else _OPEN + '"@id": ' + text + _CLOSE
+        elif how == _SHRUNK:
+            value = _enc(self.compact(o))
+        elif how == _SYMBOL:
+            value = _enc(self.ctx.symbol(o[1:-1]))
+        elif o == _RDF_NIL:
+            value = _OPEN + '"@list": []' + _CLOSE
+        else:
+            value = _OPEN + '"@id": ' + _enc(self.compact(o)) + _CLOSE
+        if keep:
+            self.values[how][o] = value
+        return value
+
+    def _iri_info(self, p: str) -> _IriInfo:
         ctx = self.ctx
         predicate = p[1:-1]
         term = ctx.term(predicate, _ID) or ctx.term(predicate, _VOCAB)
-        mode = 0
+        how = _REFERENCE
         if term:
             key, coercion = term
-            mode = 1 if coercion == _ID else 2 if coercion == _VOCAB else 0
+            how = _SHRUNK if coercion == _ID else _SYMBOL if coercion == _VOCAB else _REFERENCE
         elif p == _RDF_TYPE:
-            key, mode = "@type", 2
+            key, how = "@type", _SYMBOL
         else:
             key = ctx.key(predicate)
-        info = (key, self.iri_values[mode], mode)
+        member, cache = self._key_info(key), self.values[how]
+        if how == _SYMBOL:  # the few classes of rdf:type, and the like
+            info: _IriInfo = (key, member, cache, how)
+        else:
+            settled = ((key, member, cache, how), (key, member, _NOTHING, how | _FRESH))
+            info = (key, member, _Probe(cache, self.iri_info, p, settled), how)
         self.iri_info[p] = info
         return info
 
-    def _iri_value(self, o: str, mode: int) -> str:
-        ctx = self.ctx
-        if o[0] == "_":  # a blank node: its N-Triples label, whatever the coercion
-            text = _enc(o)
-            value = text if mode == 1 else '{"@id": ' + text + "}"
-        elif mode == 1:
-            value = _enc(ctx.shrink(o[1:-1]))
-        elif mode == 2:
-            value = _enc(ctx.symbol(o[1:-1]))
-        elif o == _RDF_NIL:
-            value = '{"@list": []}'
-        else:
-            value = '{"@id": ' + _enc(ctx.shrink(o[1:-1])) + "}"
-        self.iri_values[mode][o] = value
-        return value
-
-    def _plain_key(self, p: str) -> str:
+    def _plain_key(self, p: str) -> tuple[str, str]:
         ctx = self.ctx
         predicate = p[1:-1]
         term = ctx.term(predicate, None)
         key = term[0] if term else "@type" if p == _RDF_TYPE else ctx.key(predicate)
-        self.plain_keys[p] = key
-        return key
+        info = self.plain_keys[p] = (key, self._key_info(key))
+        return info
 
-    def _literal_info(self, p: str, suffix: str) -> tuple[str, int, str]:
+    def _typed_info(self, p: str, o: str) -> _Typed:
         ctx = self.ctx
         predicate = p[1:-1]
+        end = o.rindex('"')
+        suffix = o[end + 1:]
         if suffix[0] == "@" and len(suffix) > 1:
             lang, datatype = suffix[1:], ""
         elif suffix.startswith("^^<") and suffix[-1] == ">":
@@ -337,146 +432,160 @@ class _Writer:
             raise ValueError(f"bad literal suffix {suffix!r}")
         term = ctx.term(predicate, datatype or lang)
         key = term[0] if term else "@type" if p == _RDF_TYPE else ctx.key(predicate)
+        kind, before, after = _STRING, "", ""
         if term and datatype and term[1] == datatype:
-            info = (key, _STRING, "")  # the term's coercion gives the datatype: the lexical form alone
+            pass  # the term's coercion gives the datatype: the lexical form alone
         elif not datatype:
-            info = (key, _WRAPPED, '{"@language": ' + _enc(lang) + ', "@value": ')
+            before, after = _OPEN + '"@language": ' + _enc(lang) + _NEXT + '"@value": ', _CLOSE
         elif datatype in _NATIVE:
-            info = (key, _NATIVE[datatype], "")
+            kind = _NATIVE[datatype]
         else:
-            info = (key, _WRAPPED, '{"@type": ' + _enc(ctx.symbol(datatype)) + ', "@value": ')
-        self.literal_info[(p, suffix)] = info
+            before, after = _OPEN + '"@type": ' + _enc(ctx.symbol(datatype)) + _NEXT + '"@value": ', _CLOSE
+        info = (o[end:], end - len(o), key, self._key_info(key), kind, before, after)
+        self.typed_info[p] = info
         return info
-
-    def _key_text(self, key: str) -> str:
-        text = "   " + _enc(key) + ": "
-        self.key_texts[key] = text
-        return text
 
     # -- nodes ------------------------------------------------------------------------------------------
 
-    def node_text(self, id_text: str, node: dict[str, list[str]]) -> str:
-        """A node's text: its ``"@id"`` (JSON text) and keys in order, a key's values sorted."""
-        key_texts = self.key_texts
-        items = sorted(node.items())
-        if items and items[0][0] < "@id":  # a key that sorts before "@id" (none in kdgraph's data)
-            items = sorted([*items, ("@id", [id_text])])
-            parts = []
-        else:
-            parts = ['   "@id": ' + id_text]
-        for key, values in items:
-            kt = key_texts.get(key) or self._key_text(key)
-            if len(values) == 1:
-                value = values[0]
-                if value[0] == "{":
-                    value = _render(value, "   ")
-                parts.append(kt + value)
-            else:
+    def node_text(self, id_text: str, node: dict[str, str], multi: dict[str, list[str]]) -> bytes:
+        """A node's text (UTF-8) from its first member (``"@id"``, given as JSON text) to its last value:
+        ``node`` maps a key to its member's text, ``multi`` a key with more than one value to them."""
+        if multi:
+            lists = self.lists
+            for key, values in multi.items():
                 values.sort()
-                parts.append(kt + "[\n    " + ",\n    ".join(
-                    [v if v[0] != "{" else _render(v, "    ")
-                     for v in values]) + "\n   ]")
-        return "  {\n" + ",\n".join(parts) + "\n  }"
+                if values[-1][0] == "{":  # an object, last as it sorts: the list's text shifted
+                    node[key] = lists[key] + _SHIFTED_ITEM.join(values).replace("\n", "\n ") + _LIST_END
+                else:
+                    node[key] = lists[key] + _ITEM.join(values) + _LIST_END
+        if self.member_order:
+            return ('"@id": ' + id_text + "".join(sorted(node.values()))).encode()
+        keys = sorted(node)
+        if keys[0] >= "@id":
+            return ('"@id": ' + id_text + "".join(map(node.__getitem__, keys))).encode()
+        at = bisect_left(keys, "@id")  # keys that sort before "@id" (none in kdgraph's data)
+        text = ("".join(map(node.__getitem__, keys[:at]))[len(_MEMBER):] + _MEMBER + '"@id": ' + id_text
+                + "".join(map(node.__getitem__, keys[at:])))
+        return text.encode()
 
-    def nodes(self, triples: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
-        """(compacted id, node text) per subject, in the order of the triples."""
-        ctx = self.ctx
+    def nodes(self, triples: Iterable[tuple[str, str, str]]) -> tuple[list[str], list[bytes]]:
+        """The compacted ids and the node texts (UTF-8), a subject each, in the order of the triples."""
+        ids: list[str] = []
+        texts: list[bytes] = []
+        try:
+            self._gather(triples, ids, texts)
+        finally:
+            self.iri_info.clear()  # its _Probes refer to it: no cycle is left for the garbage collector
+        return ids, texts
+
+    def _gather(self, triples: Iterable[tuple[str, str, str]], ids: list[str], texts: list[bytes]) -> None:
+        """:meth:`nodes`' loop, the hot one: attributes bound to locals, and no Python function called
+        for a triple but a _Probe's, an IRI value's not made yet (or made afresh) or a number's."""
         enc = _enc
-        iri_info, plain_keys, literal_info = self.iri_info, self.plain_keys, self.literal_info
-        node_text = self.node_text
+        iri_info, plain_keys, typed_info = self.iri_info, self.plain_keys, self.typed_info
+        iri_value, node_text = self._iri_value, self.node_text
+        compact = self.compact
         seen: set[str] = set()
         current = ""
-        node_id = id_text = ""
-        node: dict[str, list[str]] = {}
+        id_text = ""
+        node: dict[str, str] = {}  # key → its member's text
+        multi: dict[str, list[str]] = {}  # key → its values, for a key with more than one
         for s, p, o in triples:
             if s != current:
                 if current:
-                    yield node_id, node_text(id_text, node)
+                    texts.append(node_text(id_text, node, multi))
+                    if multi:
+                        multi = {}
                 if s in seen:
                     raise ValueError(f"the triples of {s} are not consecutive (sort them)")
                 seen.add(s)
                 current = s
                 if s[0] == "<":
-                    node_id = ctx.shrink(s[1:-1])
+                    node_id = compact(s)
                 elif s[0] == "_":
                     node_id = s
                 else:
                     raise ValueError(f"a subject must be an IRI or a blank node: {s}")
+                ids.append(node_id)
                 id_text = enc(node_id)
                 node = {}
             c = o[0]
             if c == "<":
-                key, cache, mode = iri_info.get(p) or self._iri_info(p)
-                value = cache.get(o) or self._iri_value(o, mode)
+                try:
+                    key, member, cache, how = iri_info[p]
+                except KeyError:
+                    key, member, cache, how = self._iri_info(p)
+                value = cache.get(o) or iri_value(o, how)
             elif c == '"':
                 if o[-1] == '"':
-                    key = plain_keys.get(p) or self._plain_key(p)
+                    try:
+                        key, member = plain_keys[p]
+                    except KeyError:
+                        key, member = self._plain_key(p)
                     body = o[1:-1]
                     value = enc(body) if "\\" not in body else _lexical_json(body)
                 else:
-                    end = o.rindex('"')
-                    suffix = o[end + 1:]
-                    key, kind, prefix = literal_info.get((p, suffix)) or self._literal_info(p, suffix)
-                    body = o[1:end]
-                    if kind == 1:  # _WRAPPED
-                        value = prefix + (enc(body) if "\\" not in body else _lexical_json(body)) + "}"
-                    elif kind == 0:  # _STRING
-                        value = enc(body) if "\\" not in body else _lexical_json(body)
-                    elif kind == 2:  # _INTEGER
+                    info = typed_info.get(p)
+                    if info is None or not o.endswith(info[0]):
+                        info = self._typed_info(p, o)
+                    _, cut, key, member, kind, before, after = info
+                    body = o[1:cut]
+                    if kind == 0:  # _STRING
+                        value = before + (enc(body) if "\\" not in body else _lexical_json(body)) + after
+                    elif kind == 1:  # _INTEGER
                         value = _integer(body)
-                    elif kind == 3:  # _DOUBLE
+                    elif kind == 2:  # _DOUBLE
                         value = _double(body)
                     else:
                         value = _boolean(body)
             elif c == "_":
-                key, cache, mode = iri_info.get(p) or self._iri_info(p)
-                value = cache.get(o) or self._iri_value(o, mode)
+                try:
+                    key, member, cache, how = iri_info[p]
+                except KeyError:
+                    key, member, cache, how = self._iri_info(p)
+                value = cache.get(o) or iri_value(o, how)
             else:
                 raise ValueError(f"not an N-Triples term: {o}")
-            values = node.get(key)
-            if values is None:
-                node[key] = [value]
-            else:
-                values.append(value)
+            if key not in node:
+                node[key] = member + value
+            elif key in multi:
+                multi[key].append(value)
+            else:  # a key's second value: its first from its member's text
+                multi[key] = [node[key][len(member):], value]
         if current:
-            yield node_id, node_text(id_text, node)
+            texts.append(node_text(id_text, node, multi))
 
 
-def _head_tail(context: dict[str, Any], empty: bool) -> tuple[str, str]:
+def _document(triples: Iterable[tuple[str, str, str]], context: dict[str, Any]) -> list[bytes]:
+    """The document in pieces that :data:`_NODE_SEP` joins: the nodes, sorted by id, the first one
+    after the head and the last one before the tail."""
+    ids, texts = _Writer(JsonLdContext(context)).nodes(triples)
     ctx = context.get("@context", context)
-    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)[:-2]
-    if empty:
-        return head + ',\n "@graph": []\n}\n', ""
-    return head + ',\n "@graph": [\n', "\n ]\n}\n"
-
-
-def _sorted_nodes(triples: Iterable[tuple[str, str, str]], context: dict[str, Any]) -> list[bytes]:
-    ids: list[str] = []
-    texts: list[bytes] = []
-    for node_id, text in _Writer(JsonLdContext(context)).nodes(triples):
-        ids.append(node_id)
-        texts.append(text.encode("utf-8"))
+    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)[:-2] + ',\n "@graph": ['
+    if not texts:
+        return [(head + "]\n}\n").encode("utf-8")]
     order = sorted(range(len(ids)), key=ids.__getitem__)
     del ids
-    return [texts[i] for i in order]
+    pieces = [texts[i] for i in order]
+    del texts
+    pieces[0] = (head + "\n  {\n   ").encode("utf-8") + pieces[0]
+    pieces[-1] += b"\n  }\n ]\n}\n"
+    return pieces
 
 
 def write_jsonld(triples: Iterable[tuple[str, str, str]], context: dict[str, Any]) -> bytes:
     """The JSON-LD document of ``triples`` (N-Triples terms; unique, and each subject's consecutive, as
     sorting them gives) compacted with ``context`` (``{"@context": {...}}``, embedded as it is)."""
-    nodes = _sorted_nodes(triples, context)
-    head, tail = _head_tail(context, not nodes)
-    return head.encode("utf-8") + b",\n".join(nodes) + tail.encode("utf-8")
+    return _NODE_SEP.join(_document(triples, context))
 
 
 def write_jsonld_to(triples: Iterable[tuple[str, str, str]], context: dict[str, Any], out: IO[bytes],
                     chunk: int = 4096) -> int:
     """:func:`write_jsonld` into a binary file object, ``chunk`` nodes a write; returns the bytes written."""
-    nodes = _sorted_nodes(triples, context)
-    head, tail = _head_tail(context, not nodes)
-    written = out.write(head.encode("utf-8"))
-    for start in range(0, len(nodes), chunk):
-        piece = b",\n".join(nodes[start:start + chunk])
-        written += out.write(piece if start == 0 else b",\n" + piece)
-    written += out.write(tail.encode("utf-8"))
+    pieces = _document(triples, context)
+    written = 0
+    for start in range(0, len(pieces), chunk):
+        if start:
+            written += out.write(_NODE_SEP)
+        written += out.write(_NODE_SEP.join(pieces[start:start + chunk]))
     return written

@@ -135,8 +135,9 @@ class _Builder:
     def sorted_quads(self) -> list[Quad]:
         """The quads sorted by subject, predicate, object and graph — sorting the subjects, then each
         subject's few statements, is several times faster than sorting millions of 4-tuples."""
-        return [(s, p, o, g) for s in sorted(self.statements)
-                for p, o, g in sorted(self.statements[s])]
+        statements = self.statements
+        return [(s, p, o, g) for s in sorted(statements)
+                for p, o, g in (statements[s] if len(statements[s]) == 1 else sorted(statements[s]))]
 
     def first_time(self, node: str) -> bool:
         """Whether ``node`` is described in the current graph for the first time."""

@@ -2,8 +2,8 @@
 (VoID + DCAT), the stamped ontology and the quality report — written atomically and byte-stable.
 
 The dumps are written from the build's quads as N-Triples text (:mod:`kdgraph.ntriples`), sorted once:
-N-Quads is their lines, Turtle is pyoxigraph serializing them as it parses them, JSON-LD is
-:mod:`kdgraph.jsonld`'s streaming writer. Determinism: the quads are sorted before they reach a
+N-Quads is their lines, Turtle and JSON-LD are the streaming writers of :mod:`kdgraph.turtle` and
+:mod:`kdgraph.jsonld`. Determinism: the quads are sorted before they reach a
 writer, and JSON-LD nodes and values are sorted, so the same inputs give byte-identical files whatever
 the hash seed.
 """
@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -75,20 +75,18 @@ def ntriples(triples: Iterable[Triple]) -> bytes:
     return "".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8")
 
 
-def turtle(triples: Iterable[Triple] | bytes, minter: Minter) -> bytes:
-    """``triples`` (sorted, unique; or their N-Triples text) as Turtle, written by pyoxigraph as it
-    parses their N-Triples.
+def turtle(triples: Iterable[Triple], minter: Minter, out: BinaryIO | None = None) -> bytes | int:
+    """``triples`` (sorted, unique) as Turtle with the dumps' prefixes, by :mod:`kdgraph.turtle`'s
+    writer: the bytes, or the number of bytes written to ``out``.
 
-    Sorted triples put each subject's triples together, so the serializer groups them with ``;`` and
-    ``,``; the same triples give the same bytes whatever the hash seed.
+    Sorted triples put each subject's triples together, so the writer groups them with ``;`` and ``,``
+    as pyoxigraph's serializer does; the same triples give the same bytes whatever the hash seed.
     """
-    import pyoxigraph as ox
+    from .turtle import write_turtle, write_turtle_to
 
-    text = triples if isinstance(triples, bytes) else ntriples(triples)
-    parsed = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    data = ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=prefixes(minter))
-    assert data is not None  # no output file given: the bytes are returned
-    return data
+    if out is not None:
+        return write_turtle_to(triples, prefixes(minter), out)
+    return write_turtle(triples, prefixes(minter))
 
 
 def nquads_chunks(quads: Sequence[Quad], size: int = 1 << 16) -> Iterator[bytes]:
@@ -137,7 +135,37 @@ class SourceInfo:
     triples: int
 
 
-def dataset_description(triples: Sequence[Triple], minter: Minter, sources: list[SourceInfo],
+@dataclass(frozen=True, slots=True)
+class Census:
+    """What the dataset description and the build's summary count in the triples."""
+
+    triples: int
+    entities: int  # distinct IRI subjects
+    classes: dict[str, int]  # class term -> triples typing a subject with it
+    series: int  # nodes typed schema:EventSeries or schema:Periodical
+    topics: int  # distinct objects of dcterms:subject
+
+
+def census(triples: Sequence[Triple]) -> Census:
+    """Count ``triples`` (unique) in one pass, and their distinct subjects in another at C speed."""
+    a, subject = f"<{RDF.type}>", f"<{DCTERMS.subject}>"
+    series_classes = {f"<{SDO.EventSeries}>", f"<{SDO.Periodical}>"}
+    classes: dict[str, int] = {}
+    series: set[str] = set()
+    topics: set[str] = set()
+    for s, p, o in triples:
+        if p == a:
+            classes[o] = classes.get(o, 0) + 1
+            if o in series_classes:
+                series.add(s)
+        elif p == subject:
+            topics.add(o)
+    subjects = set(map(itemgetter(0), triples))
+    return Census(triples=len(triples), entities=sum(1 for s in subjects if s[0] == "<"),
+                  classes=classes, series=len(series), topics=len(topics))
+
+
+def dataset_description(counted: Census, minter: Minter, sources: list[SourceInfo],
                         sizes: dict[str, int], version: str) -> Graph:
     """VoID + DCAT description of the published dataset (no blank nodes, no timestamps)."""
     d = Graph()
@@ -157,16 +185,11 @@ def dataset_description(triples: Sequence[Triple], minter: Minter, sources: list
     d.add((ds, VOID.uriSpace, Literal(minter.base)))
     for vocab in (str(SDO), str(BIBO), str(KD), str(DCTERMS)):
         d.add((ds, VOID.vocabulary, URIRef(vocab)))
-    d.add((ds, VOID.triples, Literal(len(triples))))
-    subjects: set[str] = set()
-    classes: Counter[str] = Counter()
-    a = f"<{RDF.type}>"
-    for s, p, o in triples:
-        subjects.add(s)
-        if p == a and o[0] == "<":
-            classes[o] += 1
-    d.add((ds, VOID.entities, Literal(sum(1 for s in subjects if s[0] == "<"))))
-    for cls, count in sorted(classes.items()):
+    d.add((ds, VOID.triples, Literal(counted.triples)))
+    d.add((ds, VOID.entities, Literal(counted.entities)))
+    for cls, count in sorted(counted.classes.items()):
+        if cls[0] != "<":
+            continue
         uri = URIRef(cls[1:-1])
         part = URIRef(f"{ds}/class/{d.namespace_manager.normalizeUri(uri).replace(':', '-')}")
         d.add((ds, VOID.classPartition, part))

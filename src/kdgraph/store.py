@@ -8,19 +8,43 @@ of the named graphs (one per list, the vocabulary and the ontology), as on a ser
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 STORE_DIR = "store"
 
 
-def write_store(nquads: Path, target: Path) -> None:
-    """Bulk-load an N-Quads file into a new on-disk store at ``target``."""
+BATCH_BYTES = 128 << 20
+"""N-Quads text per bulk load. pyoxigraph's bulk loader holds what one load gives it in memory while it
+sorts it into the store's indexes: 1.7 GB for 2.9 million quads at once, 0.9 GB in batches of 128 MiB."""
+
+
+def write_store(nquads: Path, target: Path, batch: int = BATCH_BYTES,
+                cancelled: Callable[[], bool] | None = None) -> None:
+    """Bulk-load an N-Quads file into a new on-disk store at ``target``, in batches of about ``batch``
+    bytes of whole lines (N-Quads lines stand alone: kdgraph's data has no blank nodes). Before each
+    batch, ``cancelled()`` may stop the load, leaving an incomplete store for the caller to remove."""
     import pyoxigraph as ox
 
     if target.exists():
         shutil.rmtree(target)
     store = ox.Store(str(target))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    with nquads.open("rb") as f:
+        rest = b""  # the start of a line that the last block cut
+        while True:
+            if cancelled is not None and cancelled():
+                return  # the caller removes the incomplete store
+            block = f.read(batch)
+            if not block:
+                break
+            cut = block.rfind(b"\n") + 1
+            if cut:
+                store.bulk_load(rest + block[:cut], format=ox.RdfFormat.N_QUADS)
+                rest = block[cut:]
+            else:
+                rest += block
+        if rest:  # a last line without its line feed
+            store.bulk_load(rest, format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
 

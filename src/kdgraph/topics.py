@@ -44,7 +44,14 @@ def concepts(name: str = "topics.ttl") -> tuple[Concept, ...]:
     return tuple(found)
 
 
+@cache
+def _padded(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each concept's IRI and its phrases between spaces, as :func:`match` looks for them."""
+    return tuple((c.iri, tuple(f" {p} " for p in c.phrases)) for c in concepts(name))
+
+
 def match(text: str, name: str = "topics.ttl") -> list[str]:
     """IRIs of the concepts whose phrases occur in ``text`` as whole words, sorted."""
     padded = f" {title_key(text)} "
-    return sorted(c.iri for c in concepts(name) if any(f" {p} " in padded for p in c.phrases))
+    found = padded.__contains__
+    return sorted(iri for iri, phrases in _padded(name) if any(map(found, phrases)))

@@ -33,7 +33,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -103,12 +103,15 @@ class Report:
             f": {len(self.violations)} violations, {len(self.warnings)} warnings")
         return "\n".join([head, *(str(f) for f in self.findings)])
 
+    def data(self) -> dict[str, Any]:
+        """The report as JSON data: whether the graph conforms, the counts, and every finding."""
+        names = [f.name for f in fields(Finding)]
+        return {"conforms": self.conforms, "violations": len(self.violations),
+                "warnings": len(self.warnings),
+                "results": [{name: getattr(f, name) for name in names} for f in self.findings]}
+
     def json(self) -> str:
-        return json.dumps({"conforms": self.conforms,
-                           "violations": len(self.violations),
-                           "warnings": len(self.warnings),
-                           "results": [asdict(f) for f in self.findings]},
-                          ensure_ascii=False, indent=2)
+        return json.dumps(self.data(), ensure_ascii=False, indent=2)
 
 
 def load_shapes(folder: Path | None = None) -> Graph:
@@ -140,57 +143,89 @@ def validate_graph(data: Graph | Sequence[Triple], origins: dict[str, list[str]]
     the store's graphs, or of the named graphs ``store_graphs`` (IRIs) when given. It is not used where
     rdflib's literal normalization changes a term of ``data`` (then the store's terms are not those
     validated). Without it, an in-memory store is loaded in a thread while SHACL Core runs: from
-    ``ntriples``, the N-Triples text of ``data``, where the caller has it (the build does, for the
-    Turtle dump), else from the triples the constraints can match. ``unique`` says the triples are
-    distinct already (the build's are), which saves removing duplicates.
+    ``ntriples``, the N-Triples text of ``data``, where the caller has it (let go of once loaded: a
+    caller that keeps no reference frees its memory early), else from the triples the constraints can
+    match. ``unique`` says the triples are distinct already (the build's are), which saves removing
+    duplicates.
     """
-    from rdflib import Graph
+    return Validation(data, origins, shapes, engine, store, prefixes, store_graphs, ntriples,
+                      unique).finish()
 
-    shapes = shapes if shapes is not None else load_shapes()
-    origins = origins or {}
-    graph = data if isinstance(data, Graph) else None
-    nm = graph.namespace_manager if graph is not None else _namespace_manager(prefixes)
-    sparql: list[Finding] = []
-    if engine == "fast":
-        from .shacl_core import core_findings
 
-        with gc_paused():
-            runner = _SparqlRunner(shapes, nm, store, store_graphs, ntriples, origins)
-            try:
-                index = _index(data, unique)
-                runner.plan(index)
-                core = core_findings(index, shapes, nm, origins)
-            except BaseException:
-                runner.stop()
-                raise
-            sparql = runner.findings()
-            del index
-        if core is not None:
-            return Report(findings=_sorted(sparql + core), _shapes=shapes)
-        shapes = _without_sparql(shapes)
-    if graph is None:
-        graph = _rdflib_graph(data, nm)  # type: ignore[arg-type]
-    from pyshacl import validate
-    from rdflib.namespace import SH
+class Validation:
+    """A validation under way (the arguments are :func:`validate_graph`'s): made, it starts loading
+    the SHACL-SPARQL constraints' store in a thread, so the caller can do other work meanwhile;
+    :meth:`finish` runs the rest and returns the report, :meth:`cancel` gives it up."""
 
-    _, results, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=True,
-                             allow_warnings=True)
-    findings = sparql
-    for result in results.subjects(SH.resultSeverity, None):
-        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
-        focus = str(results.value(result, SH.focusNode))
-        path_node = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        message = results.value(result, SH.resultMessage)
-        findings.append(Finding(
-            severity=severity, focus=focus,
-            path=_path_sparql(results, path_node, nm) if path_node is not None else None,
-            message=str(message) if message is not None else "constraint not met",
-            value=str(value) if value is not None else None,
-            shape=str(results.value(result, SH.sourceShape)),
-            where=tuple(origins.get(focus, ())),
-        ))
-    return Report(findings=_sorted(findings), _graph=results)
+    def __init__(self, data: Graph | Sequence[Triple], origins: dict[str, list[str]] | None = None,
+                 shapes: Graph | None = None, engine: str = "fast",
+                 store: ox.Store | Callable[[], ox.Store] | None = None,
+                 prefixes: dict[str, str] | None = None,
+                 store_graphs: Sequence[str] | None = None,
+                 ntriples: bytes | None = None, unique: bool = False) -> None:
+        from rdflib import Graph
+
+        self.data = data
+        self.shapes = shapes if shapes is not None else load_shapes()
+        self.origins = origins or {}
+        self.engine = engine
+        self.unique = unique
+        self.graph = data if isinstance(data, Graph) else None
+        self.nm = self.graph.namespace_manager if self.graph is not None else _namespace_manager(prefixes)
+        # the runner lets go of the text once loaded (a big build's largest string)
+        self.runner = (_SparqlRunner(self.shapes, self.nm, store, store_graphs, ntriples, self.origins)
+                       if engine == "fast" else None)
+
+    def cancel(self) -> None:
+        """Give the validation up: the thread stops once its store is loaded."""
+        if self.runner is not None:
+            self.runner.stop()
+
+    def finish(self) -> Report:
+        """SHACL Core over an index of the data, the SPARQL constraints on their store once it is
+        loaded; or, for ``engine="pyshacl"`` or shapes the fast engine does not fully know, pySHACL."""
+        shapes, origins, nm, data, graph = self.shapes, self.origins, self.nm, self.data, self.graph
+        sparql: list[Finding] = []
+        if self.runner is not None:
+            from .shacl_core import core_findings
+
+            runner = self.runner
+            with gc_paused():
+                try:
+                    index = _index(data, self.unique)
+                    runner.plan(index)
+                    core = core_findings(index, shapes, nm, origins)
+                except BaseException:
+                    runner.stop()
+                    raise
+                sparql = runner.findings()
+                del index
+            if core is not None:
+                return Report(findings=_sorted(sparql + core), _shapes=shapes)
+            shapes = _without_sparql(shapes)
+        if graph is None:
+            graph = _rdflib_graph(data, nm)  # type: ignore[arg-type]
+        from pyshacl import validate
+        from rdflib.namespace import SH
+
+        _, results, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=True,
+                                 allow_warnings=True)
+        findings = sparql
+        for result in results.subjects(SH.resultSeverity, None):
+            severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+            focus = str(results.value(result, SH.focusNode))
+            path_node = results.value(result, SH.resultPath)
+            value = results.value(result, SH.value)
+            message = results.value(result, SH.resultMessage)
+            findings.append(Finding(
+                severity=severity, focus=focus,
+                path=_path_sparql(results, path_node, nm) if path_node is not None else None,
+                message=str(message) if message is not None else "constraint not met",
+                value=str(value) if value is not None else None,
+                shape=str(results.value(result, SH.sourceShape)),
+                where=tuple(origins.get(focus, ())),
+            ))
+        return Report(findings=_sorted(findings), _graph=results)
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:
@@ -358,6 +393,7 @@ class _SparqlRunner:
         def load_and_run() -> None:
             try:
                 early = _text_store(self._ntriples) if self._ntriples is not None else None
+                self._ntriples = None
                 self._planned.wait()
                 if not self.planned or self.index is None:
                     return

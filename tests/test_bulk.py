@@ -1,0 +1,51 @@
+"""kdgraph.bulk: the collector paused during bulk work, and what it finds afterwards."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from kdgraph.bulk import gc_paused, release_free_memory
+
+
+@pytest.fixture(autouse=True)
+def unfrozen() -> Iterator[None]:
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_collection_is_off_inside_and_back_on_after() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block leaves it as it found it
+    assert gc.isenabled()
+
+
+def test_a_big_block_freezes_what_it_made() -> None:
+    with gc_paused(freeze_from=10_000):
+        made = [(str(i),) for i in range(50_000)]
+    assert gc.get_freeze_count() >= len(made)
+    assert gc.isenabled()
+
+
+def test_a_small_block_leaves_its_objects_to_the_collector() -> None:
+    with gc_paused(freeze_from=10_000):
+        made = [(str(i),) for i in range(100)]
+    assert gc.get_freeze_count() == 0
+    assert len(made) == 100
+
+
+def test_collection_comes_back_on_after_an_error() -> None:
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError("bad input")
+    assert gc.isenabled()
+
+
+def test_releasing_free_memory_is_harmless() -> None:
+    release_free_memory()
