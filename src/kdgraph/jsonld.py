@@ -510,7 +510,7 @@ class _Writer:
                 id_text = enc(node_id)
                 node = {}
             c = o[0]
-            if c == "<":
+            if c == "<" or c == "_":  # an IRI or a blank node
                 try:
                     key, member, cache, how = iri_info[p]
                 except KeyError:
@@ -538,12 +538,6 @@ class _Writer:
                         value = _double(body)
                     else:
                         value = _boolean(body)
-            elif c == "_":
-                try:
-                    key, member, cache, how = iri_info[p]
-                except KeyError:
-                    key, member, cache, how = self._iri_info(p)
-                value = cache.get(o) or iri_value(o, how)
             else:
                 raise ValueError(f"not an N-Triples term: {o}")
             if key not in node:
