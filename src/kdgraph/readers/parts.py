@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..records import ReadResult
@@ -151,12 +152,11 @@ def _blocks(text: str, lines: str) -> tuple[list[int], list[int]] | None:
     spans: list[tuple[int, int]] = []
     total = text.count("\n")
     fence: tuple[str, int, int] | None = None  # (character, length, line) of the open fence
-    line, at = 0, 0
-    for n, m in enumerate(_FENCE.finditer(lines)):
-        if n >= _MAX_BLOCKS:
-            return None
-        line += text.count("\n", at, m.start())
-        at = m.start()
+    fences = _numbered(_FENCE.finditer(lines), text)
+    raw_html = _numbered(_RAW_HTML.finditer(text), text)
+    if fences is None or raw_html is None:
+        return None
+    for line, m in fences:
         run, rest = m.group("run"), m.group("rest")
         if fence is None:
             if not (run[0] == "`" and "`" in rest):  # a backtick fence's info string has no backtick
@@ -166,12 +166,7 @@ def _blocks(text: str, lines: str) -> tuple[list[int], list[int]] | None:
             fence = None
     if fence is not None:
         spans.append((fence[2], total))
-    line, at = 0, 0
-    for n, m in enumerate(_RAW_HTML.finditer(text)):
-        if n >= _MAX_BLOCKS:
-            return None
-        line += text.count("\n", at, m.start())
-        at = m.start()
+    for line, m in raw_html:
         opening = m.group().lower()
         kind = next(k for k in _RAW_HTML_ENDS if opening.startswith(k))
         end = _RAW_HTML_ENDS[kind].search(text, m.start())
@@ -186,6 +181,20 @@ def _blocks(text: str, lines: str) -> tuple[list[int], list[int]] | None:
             starts.append(first)
             ends.append(last)
     return starts, ends
+
+
+def _numbered(matches: Iterator[re.Match[str]], text: str) -> list[tuple[int, re.Match[str]]] | None:
+    """Each match with the number of line feeds of ``text`` before its start; None when there are
+    more than :data:`_MAX_BLOCKS` of them."""
+    found: list[tuple[int, re.Match[str]]] = []
+    line, at = 0, 0
+    for m in matches:
+        if len(found) >= _MAX_BLOCKS:
+            return None
+        line += text.count("\n", at, m.start())
+        at = m.start()
+        found.append((line, m))
+    return found
 
 
 def join(parts: list[Part], reads: list[PartRead]) -> ReadResult | None:
