@@ -15,6 +15,7 @@ from graph_fixtures import REGISTRY, REPO, iri
 from kdgraph.build import BuildResult, build
 from kdgraph.errors import KdgraphError
 from kdgraph.sources import Source, load_registry
+from kdgraph.store import Batch, StoreWriter
 from kdgraph.vocab import BIBO, CODEMETA, KD
 
 ZJU = "zju-kd-papers"
@@ -305,12 +306,16 @@ def test_a_store_that_fails_to_load_leaves_the_previous_output(
     build(load_registry(REGISTRY), out, site=False)
     before = {name: (out / name).read_bytes() for name in published_files(out)}
 
-    def failing(nquads: Path, target: Path, **_: object) -> None:
-        target.mkdir()
-        (target / "half-written").write_bytes(b"x")
-        raise OSError(28, "No space left on device")
+    class Failing(StoreWriter):  # the on-disk store fails; validation's in-memory one loads
+        def add(self, batch: Batch) -> None:
+            def failing() -> bytes:
+                assert self.target is not None
+                (self.target / "half-written").write_bytes(b"x")
+                raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build_module, "write_store", failing)
+            super().add(failing if self.target is not None else batch)
+
+    monkeypatch.setattr(build_module, "StoreWriter", Failing)
     with pytest.raises(KdgraphError, match=r"embedded store could not be built.*No space left"):
         build(load_registry(REGISTRY), out, site=False)
     assert {name: (out / name).read_bytes() for name in published_files(out)} == before

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
 
-from kdgraph.bulk import gc_paused, release_free_memory
+from kdgraph.bulk import gc_paused, lower_thread_priority, release_free_memory
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +52,25 @@ def test_collection_comes_back_on_after_an_error() -> None:
 
 def test_releasing_free_memory_is_harmless() -> None:
     release_free_memory()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
+def test_a_lowered_thread_runs_nicer_and_the_others_do_not() -> None:
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: list[int] = []
+
+    def lowered() -> None:
+        lower_thread_priority(3)
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=lowered)
+    thread.start()
+    thread.join()
+    assert seen == [min(before + 3, 19)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
+
+
+def test_no_niceness_leaves_the_priority_alone() -> None:
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    lower_thread_priority(0)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before

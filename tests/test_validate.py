@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -217,6 +218,29 @@ def test_a_given_store_answers_the_sparql_constraints() -> None:
     assert any("another paper has the same identifier" in f.message for f in union.findings)
 
 
+def test_the_store_function_is_called_and_queried_beside_shacl_core() -> None:
+    triples, store = _cases_store()
+    threads: list[str] = []
+
+    def opened() -> ox.Store:
+        threads.append(threading.current_thread().name)
+        return store
+
+    report = validate_graph(triples, store=opened, store_graphs=["https://example.org/graph/data"])
+    assert threads == ["kdgraph-validate-sparql"]  # not the caller's thread, which runs SHACL Core
+    assert report.json() == validate_graph(triples).json()
+
+
+def test_an_error_giving_the_store_is_raised_by_the_validation() -> None:
+    triples, _ = _cases_store()
+
+    def failing() -> ox.Store:
+        raise MemoryError("no room for the store")
+
+    with pytest.raises(MemoryError, match="no room for the store"):
+        validate_graph(triples, store=failing)
+
+
 def test_a_given_store_is_not_used_where_literals_are_normalized() -> None:
     triples, store = _cases_store()
     position = next(t for t in triples if t[1] == nt.iri(str(SDO.position)))
@@ -226,6 +250,9 @@ def test_a_given_store_is_not_used_where_literals_are_normalized() -> None:
                      + [(position[0], position[1], nt.literal("+" + lexical, datatype))])
     report = validate_graph(changed, store=store)  # the store's extra paper would add a result
     assert report.json() == validate_graph(changed).json() == validate_graph(triples).json()
+    calls: list[int] = []
+    validate_graph(changed, store=lambda: calls.append(1) or store)  # type: ignore[func-returns-value]
+    assert calls == []  # a store still loading elsewhere is not waited for
 
 
 def test_fast_engine_hands_unknown_constraints_to_pyshacl() -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import resource
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rdflib.namespace import SDO
@@ -32,8 +32,8 @@ from .publish import (
     context,
     dataset_description,
     jsonld,
+    nquads,
     nquads_chunks,
-    ntriples,
     ontology,
     prefixes,
     turtle,
@@ -42,12 +42,17 @@ from .reconcile import Reconciled, reconcile
 from .records import Diagnostic
 from .site import build_site
 from .sources import Source
-from .store import STORE_DIR, write_store
+from .store import STORE_DIR, Batch, StoreWriter
 from .uris import Minter
 from .validate import Report, Validation
 
 Progress = Callable[[str], None]
 CACHE_DIR = ".cache"  # extractions by content hash: a rebuild reads again only the lists that changed
+# the stores load in threads of lower CPU priority (Linux nice values added), so that on a machine with
+# few cores they take the CPU time the build's main thread leaves instead of slowing it: the embedded
+# store, needed last, the lowest; validation's store, needed once SHACL Core is done, in between
+STORE_NICENESS = 19
+CONSTRAINTS_STORE_NICENESS = 5
 
 
 @dataclass(slots=True)
@@ -133,39 +138,45 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
         raise KdgraphError(str(errors[0]) + (f" (and {len(errors) - 1} more)" if len(errors) > 1
                                              else ""))
     clock.lap("extract")
-    progress("reconciling papers, people, venues and repositories…")
-    reconciled = reconcile(extractions)
-    progress("mapping to RDF…")
-    mapped = map_graph(extractions, reconciled, minter)
-    triples = mapped.triples()
-    clock.lap("reconcile + map")
-    version = f"{__version__}+{_inputs_hash(extractions)}"
-    onto = ontology(minter, __version__)
-    onto_graph = nt.iri(minter.ontology)
-    per_graph = Counter(q[3] for q in mapped.quads)
-    diagnostics = [d for e in extractions for d in e.diagnostics] + reconciled.diagnostics
+    diagnostics = [d for e in extractions for d in e.diagnostics]
     sizes: dict[str, int] = {}
     with Staging(out) as stage:
-        progress(f"validating {len(triples)} triples against the SHACL shapes…")
-        # the SHACL-SPARQL constraints query an in-memory store (queries over the on-disk store's
-        # named graphs measured four to ten times slower), loaded in a thread from the N-Triples text
-        # while the N-Quads dump is written; the text is freed once loaded
-        validation = Validation(triples, mapped.origins, prefixes=prefixes(minter),
-                                ntriples=ntriples(triples), unique=True)
-        clock.lap("N-Triples for validation")
-        store: _StoreLoader | None = None
+        # two stores load in threads from the first statements mapped on, while the rest is mapped,
+        # validated and written: the embedded store, and an in-memory store for the SHACL-SPARQL
+        # constraints (queries over the on-disk store's named graphs measured four to ten times
+        # slower); a violation or any error stops both
+        store = StoreWriter(stage.folder(STORE_DIR), niceness=STORE_NICENESS)
+        constraints_store = StoreWriter(niceness=CONSTRAINTS_STORE_NICENESS)
+        validation: Validation | None = None
+
+        def both(batch: Batch) -> None:
+            constraints_store.add(batch)
+            store.add(batch)
+
         try:
-            quads = sorted([*mapped.quads, *((nt.from_rdflib(s), nt.from_rdflib(p), nt.from_rdflib(o),
-                                              onto_graph) for s, p, o in onto)])
+            progress("reconciling papers, people, venues and repositories…")
+            reconciled = reconcile(extractions)
+            diagnostics += reconciled.diagnostics
+            progress("mapping to RDF and loading the stores…")
+            mapped = map_graph(extractions, reconciled, minter, batches=both)
+            triples = mapped.triples()
+            onto = ontology(minter, __version__)
+            onto_graph = nt.iri(minter.ontology)
+            onto_quads = [(nt.from_rdflib(s), nt.from_rdflib(p), nt.from_rdflib(o), onto_graph)
+                          for s, p, o in onto]
+            store.add(partial(nquads, onto_quads))
+            clock.lap("reconcile + map")
+            version = f"{__version__}+{_inputs_hash(extractions)}"
+            per_graph = Counter(q[3] for q in mapped.quads)
+            progress(f"validating {len(triples)} triples against the SHACL shapes…")
+            validation = Validation(triples, mapped.origins, prefixes=prefixes(minter),
+                                    store=constraints_store.finish, unique=True)
+            quads = sorted([*mapped.quads, *onto_quads])
             sizes["kdgraph.nq"] = stage.write("kdgraph.nq", nquads_chunks(quads))
             del quads
-            # from here on the embedded store loads the N-Quads in another thread, in batches that
-            # bound the bulk loader's memory (0.9 GB at 100,000 entries, 1.7 GB in one load), while
-            # validation finishes and the other dumps are written; a violation stops it
-            store = _StoreLoader(stage.path("kdgraph.nq"), stage.folder(STORE_DIR), out / STORE_DIR,
-                                 progress)
             clock.lap("N-Quads")
             report = validation.finish()
+            constraints_store.cancel()  # its store is let go of (validation may have loaded its own)
             clock.lap("validate")
             if not report.conforms:
                 first = report.violations[0]
@@ -202,11 +213,18 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
             for name, content in files.items():
                 sizes[name] = stage.write(name, content)
             clock.lap("VoID + reports")
-            store.join()
+            progress("finishing the embedded store…")
+            try:
+                store.finish()
+            except Exception as exc:
+                raise KdgraphError(
+                    f"{out / STORE_DIR}: the embedded store could not be built ({exc}) — nothing was "
+                    "written; check the folder's free space and permissions, then build again") from exc
         except BaseException:
-            validation.cancel()
-            if store is not None:
-                store.cancel()
+            if validation is not None:
+                validation.cancel()
+            constraints_store.cancel()
+            store.cancel()
             raise
         stage.commit()
     clock.lap("write + store")
@@ -225,37 +243,6 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
     return BuildResult(out=out, extractions=extractions, reconciled=reconciled, mapped=mapped,
                        report=report, diagnostics=diagnostics, counts=counts, files=sizes,
                        steps=clock.steps)
-
-
-class _StoreLoader:
-    """Bulk-loads the staged N-Quads into the staged store in a thread; :meth:`join` waits and
-    re-raises what the load raised, :meth:`cancel` stops it before its next batch and waits."""
-
-    def __init__(self, nquads_file: Path, target: Path, shown: Path, progress: Progress) -> None:
-        self._error: BaseException | None = None
-        self._shown = shown
-        self._cancelled = threading.Event()
-        progress("loading the embedded store…")
-
-        def load() -> None:
-            try:
-                write_store(nquads_file, target, cancelled=self._cancelled.is_set)
-            except BaseException as exc:
-                self._error = exc
-
-        self._thread = threading.Thread(target=load, name="kdgraph-store", daemon=True)
-        self._thread.start()
-
-    def join(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise KdgraphError(f"{self._shown}: the embedded store could not be built ({self._error}) "
-                               "— nothing was written; check the folder's free space and "
-                               "permissions, then build again")
-
-    def cancel(self) -> None:
-        self._cancelled.set()
-        self._thread.join()
 
 
 def _inputs_hash(extractions: list[Extraction]) -> str:

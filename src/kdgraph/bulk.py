@@ -47,3 +47,20 @@ def release_free_memory() -> None:
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         return
     trim(0)
+
+
+def lower_thread_priority(niceness: int) -> None:
+    """Give the calling thread, and the threads it starts after (pyoxigraph's loader workers), a lower
+    CPU priority: ``niceness`` added to its nice value, on Linux, where each thread has its own; elsewhere
+    nothing. Background work (loading the stores) then takes the CPU the build's main thread leaves,
+    instead of slowing it down."""
+    import contextlib
+    import os
+    import sys
+    import threading
+
+    if not sys.platform.startswith("linux") or niceness <= 0:
+        return
+    tid = threading.get_native_id()
+    with contextlib.suppress(OSError):  # not permitted here: the thread keeps its priority
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + niceness)

@@ -13,8 +13,9 @@ the graph has about three million triples, and strings hash, compare and sort at
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS, XSD
@@ -37,6 +38,8 @@ CANONICAL_URL = {
     "OpenReview": "https://openreview.net/forum?id={}",
 }
 PROPERTY_ID = {"NeurIPS": "NeurIPS Proceedings"}  # the propertyID spelling of a record's scheme
+BATCH_QUADS = 1 << 18
+"""Statements per batch given to :func:`map_graph`'s ``batches`` (about 60 MB of N-Quads text)."""
 
 
 def _t(term: str) -> str:
@@ -119,7 +122,8 @@ class Mapped:
 
 
 class _Builder:
-    def __init__(self, minter: Minter, reconciled: Reconciled) -> None:
+    def __init__(self, minter: Minter, reconciled: Reconciled,
+                 batches: Callable[[Callable[[], bytes]], None] | None = None) -> None:
         self.m = minter
         self.r = reconciled
         self.statements: dict[str, set[tuple[str, str, str]]] = defaultdict(set)  # s → (p, o, g)
@@ -128,9 +132,28 @@ class _Builder:
         self._persons: dict[str, str] = {}
         self._described: set[tuple[str, str]] = set()  # (graph, node) already described in full
         self._frameworks: dict[str, tuple[str, bool]] = {}  # node, minted here
+        self._batches = batches
+        self._pending: tuple[list[str], list[tuple[str, str, str]]] = ([], [])  # not yet in a batch
+        if batches is not None:
+            self.add = self._add_and_pass  # type: ignore[method-assign]
 
     def add(self, s: str, p: str, o: str) -> None:
         self.statements[s].add((p, o, self.graph))
+
+    def _add_and_pass(self, s: str, p: str, o: str) -> None:
+        statement = (p, o, self.graph)
+        self.statements[s].add(statement)
+        subjects, statements = self._pending
+        subjects.append(s)
+        statements.append(statement)
+        if len(subjects) >= BATCH_QUADS:
+            self.pass_on()
+
+    def pass_on(self) -> None:
+        """Give the statements added since the last batch to ``batches``, as a batch."""
+        if self._pending[0] and self._batches is not None:
+            self._batches(partial(_nquads_text, *self._pending))
+            self._pending = ([], [])
 
     def sorted_quads(self) -> list[Quad]:
         """The quads sorted by subject, predicate, object and graph — sorting the subjects, then each
@@ -348,13 +371,25 @@ class _Builder:
 
 
 def map_graph(extractions: list[Extraction], reconciled: Reconciled,
-              minter: Minter | None = None) -> Mapped:
+              minter: Minter | None = None,
+              batches: Callable[[Callable[[], bytes]], None] | None = None) -> Mapped:
     """All quads of the graph as N-Triples text, sorted (so every serialization of them is
-    deterministic)."""
-    builder = _Builder(minter or Minter(), reconciled)
+    deterministic).
+
+    ``batches``, if given, is called while mapping goes on with each batch of statements made so far, as
+    a function that gives their N-Quads text (a :data:`kdgraph.store.Batch`): the embedded store loads
+    them meanwhile. A statement made twice may come in two batches."""
+    builder = _Builder(minter or Minter(), reconciled, batches)
     builder.vocabulary()
     for extraction in extractions:
         builder.source_list(extraction)
+    builder.pass_on()
     quads = builder.sorted_quads()  # subject, predicate, object, graph: the N-Quads lines' order
     origins = {k: sorted(v) for k, v in sorted(builder.origins.items())}
     return Mapped(quads=quads, origins=origins)
+
+
+def _nquads_text(subjects: list[str], statements: list[tuple[str, str, str]]) -> bytes:
+    """N-Quads text of the statements (predicate, object, graph) of the subjects."""
+    return "".join([f"{s} {p} {o} {g} .\n" for s, (p, o, g) in zip(subjects, statements, strict=True)]
+                   ).encode("utf-8")

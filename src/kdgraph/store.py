@@ -7,46 +7,93 @@ of the named graphs (one per list, the vocabulary and the ontology), as on a ser
 
 from __future__ import annotations
 
+import queue
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .bulk import lower_thread_priority
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 STORE_DIR = "store"
 
-
-BATCH_BYTES = 128 << 20
-"""N-Quads text per bulk load. pyoxigraph's bulk loader holds what one load gives it in memory while it
-sorts it into the store's indexes: 1.7 GB for 2.9 million quads at once, 0.9 GB in batches of 128 MiB."""
+Batch = Callable[[], bytes]
+"""A batch of quads for :class:`StoreWriter`: a function that gives their N-Quads text."""
 
 
-def write_store(nquads: Path, target: Path, batch: int = BATCH_BYTES,
-                cancelled: Callable[[], bool] | None = None) -> None:
-    """Bulk-load an N-Quads file into a new on-disk store at ``target``, in batches of about ``batch``
-    bytes of whole lines (N-Quads lines stand alone: kdgraph's data has no blank nodes). Before each
-    batch, ``cancelled()`` may stop the load, leaving an incomplete store for the caller to remove."""
-    import pyoxigraph as ox
+class StoreWriter:
+    """Loads a new pyoxigraph store in a thread, while the caller goes on: an on-disk store at
+    ``target``, or an in-memory one.
 
-    if target.exists():
-        shutil.rmtree(target)
-    store = ox.Store(str(target))
-    with nquads.open("rb") as f:
-        rest = b""  # the start of a line that the last block cut
-        while True:
-            if cancelled is not None and cancelled():
-                return  # the caller removes the incomplete store
-            block = f.read(batch)
-            if not block:
-                break
-            cut = block.rfind(b"\n") + 1
-            if cut:
-                store.bulk_load(rest + block[:cut], format=ox.RdfFormat.N_QUADS)
-                rest = block[cut:]
-            else:
-                rest += block
-        if rest:  # a last line without its line feed
-            store.bulk_load(rest, format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    del store
+    :meth:`add` queues a batch of quads as a function that gives their N-Quads text: the thread calls it
+    when the batch's turn comes, so a batch's text exists only while pyoxigraph's loader (which releases
+    the GIL) loads it, and one batch at a time is in memory. The same quad may come in several batches;
+    the store holds it once. :meth:`finish` waits for the queued batches, re-raises what loading raised
+    and returns the store; :meth:`cancel` stops before the next batch, leaving an incomplete on-disk
+    store for the caller to remove.
+
+    The text is loaded leniently (IRIs are not checked again): it is kdgraph's own output, whose terms
+    the mapping wrote.
+    """
+
+    def __init__(self, target: Path | None = None, niceness: int = 0) -> None:
+        self.target = target
+        self.niceness = niceness
+        self._batches: queue.SimpleQueue[Batch | None] = queue.SimpleQueue()
+        self._cancelled = threading.Event()
+        self._error: BaseException | None = None
+        self._store: ox.Store | None = None
+        if target is not None and target.exists():
+            shutil.rmtree(target)
+        self._thread = threading.Thread(target=self._load, daemon=True,
+                                        name="kdgraph-store" if target is not None else "kdgraph-memory")
+        self._thread.start()
+
+    def add(self, batch: Batch) -> None:
+        """Queue a batch of quads."""
+        self._batches.put(batch)
+
+    def finish(self) -> ox.Store:
+        """Wait until every queued batch is loaded (and an on-disk store flushed); the store. Raises
+        what loading raised."""
+        self._batches.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        store, self._store = self._store, None  # the caller's alone: dropped, an on-disk store closes
+        assert store is not None
+        return store
+
+    def cancel(self) -> None:
+        """Stop before the next batch and wait for the one loading."""
+        self._cancelled.set()
+        self._batches.put(None)
+        self._thread.join()
+        self._store = None
+
+    def _load(self) -> None:
+        ended = False  # the end of the queue was taken
+        try:
+            import pyoxigraph as ox
+
+            lower_thread_priority(self.niceness)
+            store = ox.Store(str(self.target)) if self.target is not None else ox.Store()
+            while (batch := self._batches.get()) is not None:
+                if not self._cancelled.is_set():
+                    load = store.bulk_load if self.target is not None else store.load
+                    load(batch(), format=ox.RdfFormat.N_QUADS, lenient=True)
+            ended = True
+            if not self._cancelled.is_set():
+                store.flush()
+                self._store = store
+        except BaseException as exc:  # re-raised by finish()
+            self._error = exc
+            while not ended and self._batches.get() is not None:  # let finish() and cancel() return
+                pass
 
 
 def open_store(out: Path):  # type: ignore[no-untyped-def]

@@ -365,11 +365,11 @@ _IRI_TEXT = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
 
 
 class _SparqlRunner:
-    """The ``sh:sparql`` constraints of ``shapes``. Where no store is given, a thread loads an
-    in-memory store (from the N-Triples text at once, when there is one) and, once :meth:`plan` has
-    found the focus nodes in the index, runs the queries on it — all while the caller indexes the data
-    and runs SHACL Core (pyoxigraph parses and evaluates without holding the GIL). :meth:`findings`
-    collects the results."""
+    """The ``sh:sparql`` constraints of ``shapes``, run in a thread once :meth:`plan` has found their
+    focus nodes in the index, while the caller runs SHACL Core (pyoxigraph parses and evaluates without
+    holding the GIL): on the given store (a function that returns it is called in the thread, so a store
+    loading elsewhere finishes meanwhile); without one, on an in-memory store the thread loads from the
+    start (from the N-Triples text at once, when there is one). :meth:`findings` collects the results."""
 
     def __init__(self, shapes: Graph, nm: NamespaceManager,
                  store: ox.Store | Callable[[], ox.Store] | None,
@@ -383,68 +383,63 @@ class _SparqlRunner:
         self.index: DataIndex | None = None
         self._ntriples = ntriples
         self._planned = threading.Event()
+        self._stopped = False
         self._found: list[list[Finding]] = []
         self._error: list[BaseException] = []
-        self._thread: threading.Thread | None = None
-        if store is None:
-            self._start()
-
-    def _start(self) -> None:
-        def load_and_run() -> None:
-            try:
-                early = _text_store(self._ntriples) if self._ntriples is not None else None
-                self._ntriples = None
-                self._planned.wait()
-                if not self.planned or self.index is None:
-                    return
-                if early is None or self.index.changed:
-                    early = memory_store(self.index, [c.query for c in self.planned])
-                self._found.append(self._run(early, {}))
-            except BaseException as exc:  # re-raised by findings()
-                self._error.append(exc)
-
-        self._thread = threading.Thread(target=load_and_run, name="kdgraph-validate-sparql",
+        self._thread = threading.Thread(target=self._load_and_run, name="kdgraph-validate-sparql",
                                         daemon=True)
         self._thread.start()
 
+    def _load_and_run(self) -> None:
+        try:
+            early = _text_store(self._ntriples) if self.store is None and self._ntriples is not None else None
+            self._ntriples = None
+            self._planned.wait()
+            if not self.planned or self.index is None or self._stopped:
+                return
+            if self.store is not None and not self.index.changed:
+                store = self.store() if callable(self.store) else self.store
+                self._found.append(self._run(store, self._options()))
+                return
+            # no store, or its terms are not those validated (rdflib normalized a literal)
+            if early is None or self.index.changed:
+                early = memory_store(self.index, [c.query for c in self.planned])
+            self._found.append(self._run(early, {}))
+        except BaseException as exc:  # re-raised by findings()
+            self._error.append(exc)
+
+    def _options(self) -> dict[str, Any]:
+        import pyoxigraph as ox
+
+        if self.graphs is None:
+            return {"use_default_graph_as_union": True}
+        return {"default_graph": [ox.NamedNode(g) for g in self.graphs]}
+
     def plan(self, index: DataIndex) -> None:
-        """Find the constraints' focus nodes in ``index``; the thread may run the queries then."""
+        """Find the constraints' focus nodes in ``index``; the thread runs the queries then."""
         self.index = index
         self.planned = _plan(index, self.shapes, self.nm)
-        if self.store is not None and index.changed:  # its terms are not those validated
-            self.store = None
-            self._ntriples = None
-            self._start()
         self._planned.set()
 
     def stop(self) -> None:
-        """Wait for the thread (validation failed meanwhile)."""
+        """Give up (validation failed meanwhile): the thread stops before its next query; wait for it."""
+        self._stopped = True
         self._planned.set()
-        if self._thread is not None:
-            self._thread.join()
+        self._thread.join()
 
     def findings(self) -> list[Finding]:
-        import pyoxigraph as ox
-
-        self.stop()
+        """The results, once the thread is done; raises what it raised."""
+        self._planned.set()
+        self._thread.join()
         if self._error:
             raise self._error[0]
-        if not self.planned:
-            return []
-        if self._thread is not None:
-            return self._found[0] if self._found else []
-        store = self.store() if callable(self.store) else self.store
-        assert store is not None
-        options: dict[str, Any] = {}
-        if self.graphs is None:
-            options["use_default_graph_as_union"] = True
-        else:
-            options["default_graph"] = [ox.NamedNode(g) for g in self.graphs]
-        return self._run(store, options)
+        return self._found[0] if self._found else []
 
     def _run(self, store: ox.Store, options: dict[str, Any]) -> list[Finding]:
         findings: list[Finding] = []
         for c in self.planned:
+            if self._stopped:
+                break
             solutions = store.query(_bound(c), **options)
             variables = [v.value for v in solutions.variables]  # type: ignore[union-attr]
             for row in solutions:  # type: ignore[union-attr]
