@@ -48,11 +48,11 @@ from .validate import Report, Validation
 
 Progress = Callable[[str], None]
 CACHE_DIR = ".cache"  # extractions by content hash: a rebuild reads again only the lists that changed
-# the stores load in threads of lower CPU priority (Linux nice values added), so that on a machine with
-# few cores they take the CPU time the build's main thread leaves instead of slowing it: the embedded
-# store, needed last, the lowest; validation's store, needed once SHACL Core is done, in between
-STORE_NICENESS = 19
-CONSTRAINTS_STORE_NICENESS = 5
+LOADER_NICENESS = 5
+"""Added to the Linux nice value of the threads that load the stores, so that on a machine with few cores
+they take the CPU time the build's main thread leaves instead of slowing it (100,000 entries on 2 CPUs:
+55 s, 60 s without; +10 or +19 measured no better, and would starve the loads behind other busy
+processes)."""
 
 
 @dataclass(slots=True)
@@ -114,11 +114,12 @@ def build(sources: list[Source], out: Path, *, base: str | None = None,
     """Build the graph of ``sources`` into ``out`` (and its site, unless ``site`` is False); raises
     KdgraphError on bad input or violations.
 
-    Terms are N-Triples text (:mod:`kdgraph.ntriples`) throughout. Validation starts first: a thread
-    loads the store of its SHACL-SPARQL constraints while the N-Quads dump is written. Then the
-    embedded store bulk-loads the N-Quads in another thread (pyoxigraph's loaders release the GIL)
-    while SHACL Core runs, the Turtle and JSON-LD dumps and the reports are written; a violation
-    stops it. All of it goes to a staging folder that replaces the output only at the end.
+    Terms are N-Triples text (:mod:`kdgraph.ntriples`) throughout. From the first statements mapped on,
+    two threads of lower CPU priority load them (pyoxigraph's loaders release the GIL): the embedded
+    store, and an in-memory store for validation's SHACL-SPARQL constraints, which run on it as soon as
+    it is loaded, while SHACL Core runs in the main thread; the dumps and reports are written meanwhile.
+    A violation or an error stops both. All of it goes to a staging folder that replaces the output
+    only at the end.
     """
     minter = Minter(base) if base else Minter()
     clock = _Clock()
@@ -145,8 +146,8 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
         # validated and written: the embedded store, and an in-memory store for the SHACL-SPARQL
         # constraints (queries over the on-disk store's named graphs measured four to ten times
         # slower); a violation or any error stops both
-        store = StoreWriter(stage.folder(STORE_DIR), niceness=STORE_NICENESS)
-        constraints_store = StoreWriter(niceness=CONSTRAINTS_STORE_NICENESS)
+        store = StoreWriter(stage.folder(STORE_DIR), niceness=LOADER_NICENESS)
+        constraints_store = StoreWriter(niceness=LOADER_NICENESS)
         validation: Validation | None = None
 
         def both(batch: Batch) -> None:

@@ -35,8 +35,8 @@ def release_free_memory() -> None:
     """Hand memory freed since to the operating system (glibc's ``malloc_trim``; elsewhere nothing).
 
     Memory freed in another thread's malloc arena (validation's in-memory store, loaded in a thread)
-    stays mapped to the process until trimmed, and the store's bulk loader, started next, would add
-    its own on top of it."""
+    stays mapped to the process until trimmed, and the dumps written next would add their own on top
+    of it."""
     import ctypes
     import sys
 

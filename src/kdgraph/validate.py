@@ -13,12 +13,12 @@ the term strings, every shape for all its focus nodes at once; a shapes graph it
 goes to pySHACL instead), and the SHACL-SPARQL constraints (``sh:sparql``) run on pyoxigraph, once per
 constraint — ``$this`` pre-bound to the focus nodes (found in the index) with a ``VALUES`` block and
 ``$PATH`` replaced by the shape's path, as the SHACL-SPARQL specification defines them. pySHACL
-evaluates such a constraint with one query per focus node. The queries run on the caller's store when
-one is given (the union of its named graphs, or of those named); otherwise on an in-memory store of the
-triples, loaded (N-Triples text, in a thread: pyoxigraph's loader does not hold the GIL) while the
-SHACL Core part runs — only the triples whose predicates the queries can match when a scan of the
-query texts can tell (:func:`query_predicates`: no variable or negated set in predicate position,
-nothing it does not know), else all of them. Cyclic garbage collection is paused meanwhile: the
+evaluates such a constraint with one query per focus node. The queries run in a thread (pyoxigraph
+parses, loads and evaluates without holding the GIL) while the SHACL Core part runs: on the caller's
+store when one is given (the union of its named graphs, or of those named); otherwise on an in-memory
+store of the triples the thread loads — only the triples whose predicates the queries can match when
+a scan of the query texts can tell (:func:`query_predicates`: no variable or negated set in predicate
+position, nothing it does not know), else all of them. Cyclic garbage collection is paused meanwhile: the
 index's many small containers hold no cycles, and each collection would walk them all.
 
 ``engine="pyshacl"`` runs everything in pySHACL, the reference; the tests check that both engines
@@ -137,8 +137,9 @@ def validate_graph(data: Graph | Sequence[Triple], origins: dict[str, list[str]]
     prefixes, or for term strings with ``prefixes`` (default: those of the dumps,
     :func:`kdgraph.publish.prefixes`).
 
-    ``store`` — a pyoxigraph store holding the same triples, or a function that returns one (called
-    once the SHACL Core part is done, so a store loading in another thread can finish meanwhile) — saves
+    ``store`` — a pyoxigraph store holding the same triples, or a function that returns one (called in
+    the constraints' thread once their focus nodes are known, so a store loading elsewhere can finish
+    while SHACL Core runs; not at all where the store is not used) — saves
     the SPARQL constraints loading the data into a store of their own. Its queries see the union of
     the store's graphs, or of the named graphs ``store_graphs`` (IRIs) when given. It is not used where
     rdflib's literal normalization changes a term of ``data`` (then the store's terms are not those
