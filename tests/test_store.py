@@ -131,6 +131,14 @@ def test_without_a_target_the_store_is_in_memory_and_handed_over() -> None:
     assert len(store) == 60
 
 
+def test_a_cancelled_store_is_not_handed_over(tmp_path: Path) -> None:
+    writer = StoreWriter(tmp_path / "store")
+    writer.add(lambda: _nquads(5))
+    writer.cancel()
+    with pytest.raises(RuntimeError, match="cancelled"):
+        writer.finish()
+
+
 def test_opening_a_missing_store_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(KdgraphError, match="run `kdgraph build"):
         open_store(tmp_path)

@@ -23,7 +23,7 @@ from kdgraph.cli import main
 from kdgraph.errors import KdgraphError
 from kdgraph.mapping import Mapped
 from kdgraph.sources import load_registry
-from kdgraph.validate import Report, validate_graph
+from kdgraph.validate import Report, Validation, validate_graph
 
 
 def validate(*args: str) -> tuple[int, str]:
@@ -239,6 +239,36 @@ def test_an_error_giving_the_store_is_raised_by_the_validation() -> None:
 
     with pytest.raises(MemoryError, match="no room for the store"):
         validate_graph(triples, store=failing)
+
+
+def test_a_failure_in_shacl_core_does_not_wait_for_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kdgraph.shacl_core as shacl_core
+
+    triples, store = _cases_store()
+    release = threading.Event()
+    timer = threading.Timer(20, release.set)  # only so that a regression fails instead of hanging
+    timer.start()
+
+    asked = threading.Event()
+
+    def loading() -> ox.Store:  # a store still loading elsewhere
+        asked.set()
+        release.wait()
+        return store
+
+    def failing(*args: object) -> None:
+        assert asked.wait(20)  # the constraints' thread waits for the store
+        raise RuntimeError("SHACL Core failed")
+
+    monkeypatch.setattr(shacl_core, "core_findings", failing)
+    validation = Validation(triples, store=loading)
+    with pytest.raises(RuntimeError, match="SHACL Core failed"):
+        validation.finish()
+    assert not release.is_set()  # raised while the store was still loading
+    release.set()
+    timer.cancel()
+    validation.cancel()
+    assert validation.runner is not None and not validation.runner._thread.is_alive()
 
 
 def test_a_given_store_is_not_used_where_literals_are_normalized() -> None:

@@ -222,10 +222,10 @@ def _build(sources: list[Source], out: Path, minter: Minter, clock: _Clock,
                     f"{out / STORE_DIR}: the embedded store could not be built ({exc}) — nothing was "
                     "written; check the folder's free space and permissions, then build again") from exc
         except BaseException:
+            constraints_store.cancel()  # first: validation's thread may be waiting for it
+            store.cancel()
             if validation is not None:
                 validation.cancel()
-            constraints_store.cancel()
-            store.cancel()
             raise
         stage.commit()
     clock.lap("write + store")

@@ -65,7 +65,8 @@ class StoreWriter:
         if self._error is not None:
             raise self._error
         store, self._store = self._store, None  # the caller's alone: dropped, an on-disk store closes
-        assert store is not None
+        if store is None:
+            raise RuntimeError("the store was cancelled or handed over already")
         return store
 
     def cancel(self) -> None:

@@ -178,7 +178,8 @@ class Validation:
                        if engine == "fast" else None)
 
     def cancel(self) -> None:
-        """Give the validation up: the thread stops once its store is loaded."""
+        """Give the validation up: its thread stops before its next query; wait for it (where it waits
+        for the store function, until that returns)."""
         if self.runner is not None:
             self.runner.stop()
 
@@ -197,7 +198,7 @@ class Validation:
                     runner.plan(index)
                     core = core_findings(index, shapes, nm, origins)
                 except BaseException:
-                    runner.stop()
+                    runner.stop(wait=False)  # the caller's cancel() waits, once it has stopped the store
                     raise
                 sparql = runner.findings()
                 del index
@@ -422,11 +423,13 @@ class _SparqlRunner:
         self.planned = _plan(index, self.shapes, self.nm)
         self._planned.set()
 
-    def stop(self) -> None:
-        """Give up (validation failed meanwhile): the thread stops before its next query; wait for it."""
+    def stop(self, wait: bool = True) -> None:
+        """Give up (validation failed meanwhile): the thread stops before its next query; wait for it,
+        unless not ``wait``."""
         self._stopped = True
         self._planned.set()
-        self._thread.join()
+        if wait:
+            self._thread.join()
 
     def findings(self) -> list[Finding]:
         """The results, once the thread is done; raises what it raised."""
