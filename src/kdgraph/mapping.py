@@ -27,6 +27,7 @@ from .normalize import title_key
 from .ntriples import Quad
 from .reconcile import ItemNode, PaperNode, Reconciled, repo_key
 from .records import Record, Venue
+from .store import Batch
 from .uris import Minter, slug
 from .vocab import BIBO, CODEMETA, FRAMEWORK_SCHEME, KD
 
@@ -123,7 +124,7 @@ class Mapped:
 
 class _Builder:
     def __init__(self, minter: Minter, reconciled: Reconciled,
-                 batches: Callable[[Callable[[], bytes]], None] | None = None) -> None:
+                 batches: Callable[[Batch], None] | None = None) -> None:
         self.m = minter
         self.r = reconciled
         self.statements: dict[str, set[tuple[str, str, str]]] = defaultdict(set)  # s → (p, o, g)
@@ -372,12 +373,12 @@ class _Builder:
 
 def map_graph(extractions: list[Extraction], reconciled: Reconciled,
               minter: Minter | None = None,
-              batches: Callable[[Callable[[], bytes]], None] | None = None) -> Mapped:
+              batches: Callable[[Batch], None] | None = None) -> Mapped:
     """All quads of the graph as N-Triples text, sorted (so every serialization of them is
     deterministic).
 
     ``batches``, if given, is called while mapping goes on with each batch of statements made so far, as
-    a function that gives their N-Quads text (a :data:`kdgraph.store.Batch`): the embedded store loads
+    a function that gives their N-Quads text (a :data:`kdgraph.store.Batch`): the build's stores load
     them meanwhile. A statement made twice may come in two batches."""
     builder = _Builder(minter or Minter(), reconciled, batches)
     builder.vocabulary()
