@@ -83,9 +83,11 @@ class StoreWriter:
 
             lower_thread_priority(self.niceness)
             store = ox.Store(str(self.target)) if self.target is not None else ox.Store()
+            # the bulk loader writes sorted files into the on-disk store; in memory, load() is faster
+            # (8 s against 12 for 2.9 million quads)
+            load = store.bulk_load if self.target is not None else store.load
             while (batch := self._batches.get()) is not None:
                 if not self._cancelled.is_set():
-                    load = store.bulk_load if self.target is not None else store.load
                     load(batch(), format=ox.RdfFormat.N_QUADS, lenient=True)
             ended = True
             if not self._cancelled.is_set():
